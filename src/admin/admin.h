@@ -1,0 +1,47 @@
+/*
+ * Shared pieces of perfimmo-admin.  The admin tool connects as the owner
+ * role (admin_database), prints results on stdout and errors on stderr,
+ * and exits 0 on success, 1 on failure, 2 on a usage error.
+ */
+#ifndef PERFIMMO_ADMIN_H
+#define PERFIMMO_ADMIN_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+#include "common/config.h"
+#include "db/tenant.h"
+
+struct admin {
+	struct config config;
+	PGconn *db;
+};
+
+/* Prints "perfimmo-admin: MESSAGE" on stderr; returns 1 for `return admin_fail(...)`. */
+int admin_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Runs SQL with text parameters; on failure prints the server's message and returns NULL. */
+PGresult *admin_query(struct admin *admin, const char *sql, int nparams,
+    const char *const *values);
+
+/* Like admin_query for statements without rows. */
+bool admin_exec(struct admin *admin, const char *sql, int nparams,
+    const char *const *values);
+
+/* Looks a tenant up in the meta schema; prints an error when it does not exist. */
+bool admin_find_tenant(struct admin *admin, const char *name, struct tenant *tenant);
+
+/* Sets the session to act inside TENANT's schema (owner role kept). */
+bool admin_use_tenant(struct admin *admin, const struct tenant *tenant);
+
+/* Returns the value following OPTION in ARGV, or NULL. */
+const char *admin_option(int argc, char **argv, const char *option);
+
+int migrate_command(struct admin *admin, int argc, char **argv);
+bool migrate_meta(struct admin *admin);
+bool migrate_tenant(struct admin *admin, const struct tenant *tenant);
+int tenant_command(struct admin *admin, int argc, char **argv);
+int users_command(struct admin *admin, const char *noun, int argc, char **argv);
+
+#endif

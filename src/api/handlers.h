@@ -1,0 +1,22 @@
+/*
+ * What every request handler receives, and the handlers of perfimmo-api.
+ * A handler sends exactly one response through src/http/response.h.
+ */
+#ifndef PERFIMMO_HANDLERS_H
+#define PERFIMMO_HANDLERS_H
+
+#include "auth/actor.h"
+#include "common/config.h"
+#include "db/tenant.h"
+#include "http/request.h"
+
+struct context {
+	struct request *req;
+	const struct config *config;
+	struct tenant tenant;
+	struct actor actor;		/* who acts; empty for public routes */
+};
+
+void health_get(void *context);
+
+#endif

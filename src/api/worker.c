@@ -1,0 +1,209 @@
+/* The request loop of one worker and the steps every request goes through. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "auth/auth.h"
+#include "cache/redis.h"
+#include "common/log.h"
+#include "db/pg.h"
+#include "handlers.h"
+#include "http/response.h"
+#include "routes.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stop_requested;
+
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+
+/*
+ * SA_RESTART keeps the system calls of a request in flight from failing;
+ * poll(2) is never restarted, so an idle worker still wakes up at once.
+ */
+static void
+install_signals(void)
+{
+	struct sigaction action;
+	sigset_t set;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_stop;
+	action.sa_flags = SA_RESTART;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+
+	action.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &action, NULL);
+	sigaction(SIGPIPE, &action, NULL);
+
+	action.sa_handler = SIG_DFL;
+	action.sa_flags = 0;
+	sigaction(SIGCHLD, &action, NULL);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+
+/* Checks media type and size, then reads the body (conventions: 415, then 413). */
+static bool
+read_body(struct context *ctx, const struct route *route, struct error *err)
+{
+	struct request *req = ctx->req;
+
+	if ((route->flags & ROUTE_BODY) == 0)
+		return true;
+
+	/* Logout may come with no body at all, and then needs no media type. */
+	if ((route->flags & ROUTE_EMPTY_BODY_OK) != 0 && req->content_length <= 0 &&
+	    req->content_type == NULL)
+		return true;
+
+	if (!request_is_json_media_type(req->content_type))
+		return error_set(err, ERR_UNSUPPORTED_MEDIA_TYPE,
+		    "Content-Type doit être application/json (charset utf-8 uniquement)",
+		    "Content-Type must be application/json (charset utf-8 only)");
+	return request_read_body(req, ctx->config->body_limit, err);
+}
+
+
+/*
+ * Runs the checks every request goes through, in the order the API
+ * promises: tenant (421), credentials (401), route and method (404/405),
+ * media type and size (415/413); then the handler does the rest.
+ */
+static void
+dispatch(struct context *ctx)
+{
+	struct request *req = ctx->req;
+	const struct route *route;
+	struct error err;
+	char allow[64];
+
+	error_clear(&err);
+
+	if (!tenant_lookup(req->tenant, &ctx->tenant, &err)) {
+		/* Health must still report on PostgreSQL when it cannot look tenants up. */
+		if (err.type == ERR_SERVICE_UNAVAILABLE && strcmp(req->path, "/api/health") == 0) {
+			health_get(ctx);
+			return;
+		}
+		goto fail;
+	}
+	if (!pg_enter_tenant(ctx->tenant.role, ctx->tenant.schema, &err))
+		goto fail;
+
+	route = router_lookup(routes, route_count, req->path);
+	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
+		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
+			goto fail;
+	}
+
+	route = router_find(routes, route_count, req, allow, sizeof(allow), &err);
+	if (route == NULL) {
+		if (err.type == ERR_METHOD_NOT_ALLOWED)
+			response_header(req, "Allow", allow);
+		goto fail;
+	}
+	if (!read_body(ctx, route, &err))
+		goto fail;
+
+	route->handler(ctx);
+	return;
+
+fail:
+	response_error(req, &err);
+}
+
+
+static void
+serve(FCGX_Request *fcgx, const struct config *config)
+{
+	struct request req;
+	struct context ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.req = &req;
+	ctx.config = config;
+
+	if (!request_begin(&req, fcgx)) {
+		struct error err;
+		error_set(&err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+		response_error(&req, &err);
+	} else {
+		log_set_context(req.request_id, req.tenant);
+		dispatch(&ctx);
+		if (req.status == 0) {
+			struct error err;
+			error_set(&err, ERR_INTERNAL, "aucune réponse produite", "no response produced");
+			response_error(&req, &err);
+		}
+	}
+
+	pg_leave_tenant();
+	log_request(req.method, req.path, req.status, request_elapsed_ms(&req));
+	log_clear_context();
+	request_end(&req);
+}
+
+
+void
+worker_run(const struct config *config, int listen_fd)
+{
+	FCGX_Request fcgx;
+	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
+
+	install_signals();
+	log_set_level(config->log_level);
+	pg_setup(config->database, "perfimmo-api", config->statement_timeout_ms);
+	redis_setup(config->redis_host, config->redis_port, config->redis_timeout_ms);
+
+	if (FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
+		log_error("could not initialise a FastCGI request");
+		_exit(1);
+	}
+
+	/*
+	 * The socket is non-blocking: a worker waits in poll(2), which a stop
+	 * signal interrupts, and a worker that loses the race for a connection
+	 * gets EAGAIN from the accept and goes back to waiting.
+	 */
+	while (!stop_requested) {
+		int rc = poll(&pfd, 1, 1000);
+
+		if (rc <= 0)
+			continue;
+		rc = FCGX_Accept_r(&fcgx);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+			continue;
+		if (rc < 0) {
+			/* Persistent errors such as EMFILE would otherwise spin. */
+			log_error("FastCGI accept failed: %s", strerror(-rc));
+			usleep(100 * 1000);
+			continue;
+		}
+		serve(&fcgx, config);
+		FCGX_Finish_r(&fcgx);
+	}
+
+	pg_close();
+	redis_close();
+	_exit(0);
+}

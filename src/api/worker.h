@@ -1,0 +1,11 @@
+/* A worker process: accepts FastCGI requests on the shared socket until told to stop. */
+#ifndef PERFIMMO_WORKER_H
+#define PERFIMMO_WORKER_H
+
+#include "common/config.h"
+
+/* Serves requests on LISTEN_FD; never returns (exits 0 once drained). */
+void worker_run(const struct config *config, int listen_fd)
+    __attribute__((noreturn));
+
+#endif

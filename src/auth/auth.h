@@ -1,0 +1,31 @@
+/*
+ * Authentication of a request: an API key in `Authorization` (with or
+ * without "Bearer "), else a PI_SESSION cookie.  When an Authorization
+ * header is present it is the only credential looked at.
+ */
+#ifndef PERFIMMO_AUTH_H
+#define PERFIMMO_AUTH_H
+
+#include <stdbool.h>
+
+#include "auth/actor.h"
+#include "common/config.h"
+#include "common/error.h"
+#include "db/tenant.h"
+#include "http/request.h"
+
+/*
+ * Fills ACTOR from the request's credentials, looked up in the tenant's
+ * schema (the connection must already act as the tenant's role).  Returns
+ * false with 401 Unauthenticated, or 503 when the database is down.
+ */
+bool auth_authenticate(const struct request *req, const struct config *config,
+    const struct tenant *tenant, struct actor *actor, struct error *err);
+
+/* Writes the lowercase hex SHA-256 of KEY into HEX (65 bytes). */
+void auth_hash_key(const char *key, char hex[65]);
+
+/* True when KEY matches ^[A-Za-z0-9_-]{32,128}$. */
+bool auth_key_is_well_formed(const char *key);
+
+#endif

@@ -1,0 +1,130 @@
+/* One Redis connection per process, with a retry delay after failures. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "redis.h"
+
+#define RETRY_DELAY_MS 1000
+
+static redisContext *context;
+static char saved_host[256];
+static int saved_port;
+static int saved_timeout_ms;
+static struct timespec retry_after;
+static unsigned long failure_count;
+
+
+void
+redis_setup(const char *host, int port, int timeout_ms)
+{
+	snprintf(saved_host, sizeof(saved_host), "%s", host);
+	saved_port = port;
+	saved_timeout_ms = timeout_ms;
+}
+
+
+void
+redis_close(void)
+{
+	if (context != NULL) {
+		redisFree(context);
+		context = NULL;
+	}
+}
+
+
+unsigned long
+redis_failures(void)
+{
+	return failure_count;
+}
+
+
+static long long
+now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+
+static void
+fail(const char *reason)
+{
+	long long until = now_ms() + RETRY_DELAY_MS;
+
+	failure_count++;
+	log_warn("Redis unavailable: %s", reason);
+	redis_close();
+	retry_after.tv_sec = until / 1000;
+	retry_after.tv_nsec = (until % 1000) * 1000000;
+}
+
+
+static bool
+connect_if_needed(void)
+{
+	struct timeval timeout;
+
+	if (context != NULL)
+		return true;
+	if (now_ms() < (long long)retry_after.tv_sec * 1000 + retry_after.tv_nsec / 1000000)
+		return false;
+
+	timeout.tv_sec = saved_timeout_ms / 1000;
+	timeout.tv_usec = (saved_timeout_ms % 1000) * 1000;
+	context = redisConnectWithTimeout(saved_host, saved_port, timeout);
+	if (context == NULL || context->err != 0) {
+		fail(context != NULL ? context->errstr : "out of memory");
+		return false;
+	}
+	if (redisSetTimeout(context, timeout) != REDIS_OK) {
+		fail("could not set the command time-out");
+		return false;
+	}
+	return true;
+}
+
+
+redisReply *
+redis_command(const char *format, ...)
+{
+	redisReply *reply;
+	va_list ap;
+
+	if (!connect_if_needed())
+		return NULL;
+
+	va_start(ap, format);
+	reply = redisvCommand(context, format, ap);
+	va_end(ap);
+
+	/* After a failed command the hiredis context is dead and must be dropped. */
+	if (reply == NULL) {
+		fail(context->errstr);
+		return NULL;
+	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warn("Redis error reply: %.200s", reply->str);
+		freeReplyObject(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+
+bool
+redis_ping(void)
+{
+	redisReply *reply = redis_command("PING");
+	bool ok = reply != NULL && reply->type == REDIS_REPLY_STATUS;
+
+	if (reply != NULL)
+		freeReplyObject(reply);
+	return ok;
+}

@@ -1,0 +1,54 @@
+/*
+ * The configuration file: `key = value` lines, `#` comments, values
+ * optionally in double quotes.  Every key and its default is listed in
+ * README.md; an unknown key or a bad value is an error naming the line.
+ */
+#ifndef PERFIMMO_CONFIG_H
+#define PERFIMMO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+#define CONFIG_DEFAULT_PATH PERFIMMO_SYSCONFDIR "/perfimmo/perfimmo.conf"
+#define CONFIG_PATH_MAX 512
+#define CONFIG_TEXT_MAX 1024
+
+struct config {
+	char socket[CONFIG_PATH_MAX];
+	unsigned socket_mode;
+	int workers;			/* 0 = one per online core */
+	int drain_timeout;		/* seconds a stopping worker may finish in */
+	char database[CONFIG_TEXT_MAX];	/* libpq conninfo of the worker role */
+	char admin_database[CONFIG_TEXT_MAX]; /* conninfo of the owner role */
+	char redis_host[256];
+	int redis_port;
+	int redis_timeout_ms;
+	size_t body_limit;		/* bytes */
+	enum log_level log_level;
+	int session_lifetime;		/* seconds */
+	int session_idle;		/* seconds */
+	int statement_timeout_ms;
+	char sql_dir[CONFIG_PATH_MAX];
+	char nginx_tenants[CONFIG_PATH_MAX];
+	char nginx_server_include[CONFIG_PATH_MAX];
+	char nginx_test[CONFIG_TEXT_MAX];
+	char nginx_reload[CONFIG_TEXT_MAX];
+	char pid_file[CONFIG_PATH_MAX];
+};
+
+void config_defaults(struct config *config);
+
+/*
+ * Applies the lines of TEXT (NUL-terminated) over CONFIG.  On failure
+ * returns false and writes "NAME:LINE: reason" into MESSAGE.
+ */
+bool config_parse_text(struct config *config, const char *text,
+    const char *name, char *message, size_t message_size);
+
+/* Resets CONFIG to the defaults, then reads the file at PATH. */
+bool config_load(struct config *config, const char *path, char *message,
+    size_t message_size);
+
+#endif

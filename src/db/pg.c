@@ -1,0 +1,199 @@
+/* One PostgreSQL connection per process, with reconnection. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "pg.h"
+
+static PGconn *connection;
+static char saved_conninfo[1024];
+static char saved_application[64];
+static int saved_statement_timeout_ms;
+
+
+void
+pg_setup(const char *conninfo, const char *application_name,
+    int statement_timeout_ms)
+{
+	snprintf(saved_conninfo, sizeof(saved_conninfo), "%s", conninfo);
+	snprintf(saved_application, sizeof(saved_application), "%s", application_name);
+	saved_statement_timeout_ms = statement_timeout_ms;
+}
+
+
+void
+pg_close(void)
+{
+	if (connection != NULL) {
+		PQfinish(connection);
+		connection = NULL;
+	}
+}
+
+
+static bool
+unavailable(struct error *err, const char *reason)
+{
+	log_error("PostgreSQL unavailable: %s", reason);
+	pg_close();
+	return error_set(err, ERR_SERVICE_UNAVAILABLE,
+	    "base de données indisponible, réessayez plus tard",
+	    "database unavailable, retry later");
+}
+
+
+PGconn *
+pg_connection(struct error *err)
+{
+	char options[64];
+	const char *keys[] = {"dbname", "application_name", "options", "connect_timeout", NULL};
+	const char *values[5];
+
+	if (connection != NULL && PQstatus(connection) == CONNECTION_OK)
+		return connection;
+	pg_close();
+
+	snprintf(options, sizeof(options), "-c statement_timeout=%d",
+	    saved_statement_timeout_ms);
+	values[0] = saved_conninfo;
+	values[1] = saved_application;
+	values[2] = options;
+	values[3] = "5";
+	values[4] = NULL;
+
+	connection = PQconnectdbParams(keys, values, 1);
+	if (connection == NULL || PQstatus(connection) != CONNECTION_OK) {
+		char reason[256];
+		snprintf(reason, sizeof(reason), "%s",
+		    connection != NULL ? PQerrorMessage(connection) : "out of memory");
+		reason[strcspn(reason, "\n")] = '\0';
+		unavailable(err, reason);
+		return NULL;
+	}
+	log_debug("connected to PostgreSQL");
+	return connection;
+}
+
+
+const char *
+pg_sqlstate(const PGresult *result)
+{
+	const char *state = result != NULL ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
+
+	return state != NULL ? state : "";
+}
+
+
+/* SQLSTATE classes that mean "try again later", not "we have a bug". */
+static bool
+is_transient(const char *state)
+{
+	return strncmp(state, "08", 2) == 0 ||	/* connection exception */
+	    strncmp(state, "53", 2) == 0 ||	/* insufficient resources */
+	    strncmp(state, "57", 2) == 0 ||	/* operator intervention, time-outs */
+	    strcmp(state, "40001") == 0 ||	/* serialization failure */
+	    strcmp(state, "40P01") == 0 ||	/* deadlock detected */
+	    strcmp(state, "55P03") == 0 ||	/* lock not available */
+	    strcmp(state, "25P03") == 0;	/* idle in transaction time-out */
+}
+
+
+bool
+pg_map_error(PGresult *result, struct error *err)
+{
+	const char *state = pg_sqlstate(result);
+	const char *message = result != NULL ? PQresultErrorMessage(result) : "";
+	char reason[256];
+
+	snprintf(reason, sizeof(reason), "%s", *message != '\0' ? message :
+	    (connection != NULL ? PQerrorMessage(connection) : "no connection"));
+	reason[strcspn(reason, "\n")] = '\0';
+
+	if (connection == NULL || PQstatus(connection) != CONNECTION_OK)
+		return unavailable(err, reason);
+	if (is_transient(state)) {
+		log_warn("PostgreSQL transient failure %s: %s", state, reason);
+		return error_set(err, ERR_SERVICE_UNAVAILABLE,
+		    "base de données momentanément indisponible, réessayez",
+		    "database temporarily unavailable, retry");
+	}
+	log_error("PostgreSQL error %s: %s", state, reason);
+	return error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+}
+
+
+PGresult *
+pg_query(const char *sql, int nparams, const char *const *values,
+    ExecStatusType expect, struct error *err)
+{
+	PGresult *result;
+
+	if (pg_connection(err) == NULL)
+		return NULL;
+
+	result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+	if (result != NULL && PQresultStatus(result) == expect)
+		return result;
+
+	pg_map_error(result, err);
+	PQclear(result);
+	return NULL;
+}
+
+
+bool
+pg_exec(const char *sql, int nparams, const char *const *values,
+    struct error *err)
+{
+	PGresult *result = pg_query(sql, nparams, values, PGRES_COMMAND_OK, err);
+
+	if (result == NULL)
+		return false;
+	PQclear(result);
+	return true;
+}
+
+
+bool
+pg_enter_tenant(const char *role, const char *schema, struct error *err)
+{
+	char sql[256];
+	PGresult *result;
+
+	if (pg_connection(err) == NULL)
+		return false;
+
+	/* Names come from the tenant table and match ^[a-z][a-z0-9_]*$; quoted anyway. */
+	snprintf(sql, sizeof(sql), "SET ROLE \"%s\"; SET search_path TO \"%s\", perfimmo_ext",
+	    role, schema);
+	result = PQexec(connection, sql);
+	if (result == NULL || PQresultStatus(result) != PGRES_COMMAND_OK) {
+		pg_map_error(result, err);
+		PQclear(result);
+		return false;
+	}
+	PQclear(result);
+	return true;
+}
+
+
+void
+pg_leave_tenant(void)
+{
+	PGresult *result;
+
+	if (connection == NULL || PQstatus(connection) != CONNECTION_OK)
+		return;
+
+	/* A handler that failed mid-transaction leaves it open: end it first. */
+	if (PQtransactionStatus(connection) != PQTRANS_IDLE) {
+		result = PQexec(connection, "ROLLBACK");
+		PQclear(result);
+	}
+	result = PQexec(connection, "RESET ROLE; RESET search_path");
+	if (result == NULL || PQresultStatus(result) != PGRES_COMMAND_OK) {
+		log_warn("could not reset the tenant role: closing the connection");
+		pg_close();
+	}
+	PQclear(result);
+}

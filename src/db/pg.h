@@ -1,0 +1,58 @@
+/*
+ * The process's PostgreSQL connection.  Each worker holds one connection,
+ * opened on first use and dropped after a connection failure so that the
+ * next request reconnects; statements are always parameterised
+ * (PQexecParams), which also means no prepared statement can go missing
+ * after a reconnect.  Results returned to callers are theirs to PQclear.
+ */
+#ifndef PERFIMMO_PG_H
+#define PERFIMMO_PG_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+#include "common/error.h"
+
+/* Remembers how to connect; does not connect yet. */
+void pg_setup(const char *conninfo, const char *application_name,
+    int statement_timeout_ms);
+
+/* Returns the open connection, connecting first if needed; NULL with ERR (503). */
+PGconn *pg_connection(struct error *err);
+
+/* Closes the connection, if any. */
+void pg_close(void);
+
+/*
+ * Runs SQL with NPARAMS text parameters and checks the result status is
+ * EXPECT.  Returns the result (caller clears it) or NULL with ERR set by
+ * pg_map_error.
+ */
+PGresult *pg_query(const char *sql, int nparams, const char *const *values,
+    ExecStatusType expect, struct error *err);
+
+/* Like pg_query for statements whose result is not needed. */
+bool pg_exec(const char *sql, int nparams, const char *const *values,
+    struct error *err);
+
+/*
+ * Fills ERR from a failed result (RESULT may be NULL after a lost
+ * connection): connection loss, shutdown, time-outs, lack of resources,
+ * serialisation failures and deadlocks are 503 ServiceUnavailable,
+ * anything else 500 InternalError.  Drops the connection when it is dead.
+ */
+bool pg_map_error(PGresult *result, struct error *err);
+
+/* Returns the SQLSTATE of RESULT, or "" when it has none. */
+const char *pg_sqlstate(const PGresult *result);
+
+/*
+ * Switches to the tenant's own database role and schema for one request,
+ * and back.  The tenant's role is the only one with rights on its schema,
+ * so a query of this request cannot reach another tenant.
+ */
+bool pg_enter_tenant(const char *role, const char *schema, struct error *err);
+void pg_leave_tenant(void);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Path routing.  Patterns are exact and case-sensitive, `{uid}` stands for
+ * one SafeUUID segment, and a literal segment wins over `{uid}` (so
+ * /tickets/export is never read as a ticket uid).
+ */
+#ifndef PERFIMMO_ROUTER_H
+#define PERFIMMO_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "request.h"
+
+enum http_method {
+	METHOD_GET = 1 << 0,
+	METHOD_POST = 1 << 1,
+	METHOD_PATCH = 1 << 2,
+	METHOD_DELETE = 1 << 3,
+};
+
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0,		/* served without credentials */
+	ROUTE_COMMAND = 1 << 1,		/* body is a command */
+	ROUTE_BODY = 1 << 2,		/* takes a JSON body */
+	ROUTE_EMPTY_BODY_OK = 1 << 3,	/* the body may be absent (logout) */
+};
+
+struct route {
+	const char *pattern;
+	unsigned method;
+	unsigned flags;
+	void (*handler)(void *context);
+};
+
+/* Maps a method name to its bit; HEAD is served as GET. 0 when unknown. */
+unsigned router_method(const char *name);
+
+/*
+ * Finds the route for METHOD and PATH among COUNT ROUTES.  Returns it and
+ * stores the path parameters in REQ, or returns NULL with ERR set: 404
+ * NotFound for an unknown path, 405 MethodNotAllowed (and ALLOW filled with
+ * the accepted methods) for a known one, 400 BadRequest for a `{uid}`
+ * segment that is not a SafeUUID.
+ */
+const struct route *router_find(const struct route *routes, size_t count,
+    struct request *req, char *allow, size_t allow_size, struct error *err);
+
+/*
+ * Returns the route whose pattern matches PATH best, ignoring the method,
+ * or NULL.  Used to learn whether a path is public before authenticating.
+ */
+const struct route *router_lookup(const struct route *routes, size_t count,
+    const char *path);
+
+#endif
