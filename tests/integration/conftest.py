@@ -27,7 +27,7 @@ WAIT_SECONDS = 10.0
 
 
 def read_env_file(path):
-    """Parse KEY="VALUE" lines as a POSIX shell would; skip comments."""
+    """Parse KEY="VALUE" lines as a POSIX shell would, skipping comments."""
     values = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
@@ -72,7 +72,7 @@ def other_api(env, client_for):
 @pytest.fixture(scope="session")
 def raw_tls(env):
     """Send raw bytes over TLS to the demo host (or `host`) and parse the
-    HTTP/1.1 answer; with close_after_send=True, drop the link after sending
+    HTTP/1.1 response. With close_after_send=True, drop the link after sending
     and return None."""
 
     def exchange(data, host=None, close_after_send=False, timeout=10.0):
@@ -144,7 +144,7 @@ class PgControl:
 
 @pytest.fixture(scope="session")
 def pg_control(env):
-    """Session-wide PgControl; PostgreSQL is running again when the session ends."""
+    """Session-wide PgControl. PostgreSQL is running again when the session ends."""
     control = PgControl(env["PERFIMMO_PG_CTL"])
     yield control
     control.start()
@@ -152,7 +152,7 @@ def pg_control(env):
 
 @pytest.fixture
 def pg_ctl(pg_control):
-    """PgControl for one test; PostgreSQL is started again after the test, so a
+    """PgControl for one test. PostgreSQL is started again after the test, so a
     failing test does not leave the database down for the next ones."""
     yield pg_control
     pg_control.start()
@@ -201,8 +201,8 @@ def access_log(env):
 
 @pytest.fixture
 def send_signal(env):
-    """Send a signal (signal.SIGHUP...) to the perfimmo-api master, whose PID
-    is read from the stack's pid file; return that PID."""
+    """Send a signal (signal.SIGHUP...) to the perfimmo-api master and return
+    its PID, which the stack's pid file contains."""
 
     def send(sig):
         pid = int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])

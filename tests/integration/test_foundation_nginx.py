@@ -1,4 +1,4 @@
-"""What nginx answers by itself, in front of the application."""
+"""Responses that nginx sends by itself, in front of the application."""
 
 import re
 import socket

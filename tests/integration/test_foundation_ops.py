@@ -73,7 +73,7 @@ def test_nginx_config_test_passes(env):
     assert result.returncode == 0, result.stderr
 
 
-def test_redis_answers_ping(env):
+def test_redis_replies_to_ping(env):
     result = subprocess.run(
         shlex.split(env["PERFIMMO_REDIS_CLI"]) + ["ping"],
         capture_output=True, text=True, timeout=10,
