@@ -127,8 +127,11 @@ class PgControl:
         self.command = shlex.split(pg_ctl_command)
 
     def _run(self, *args, check=True):
+        # From /, because the postgres user may not be allowed into the
+        # current folder.
         return subprocess.run(
-            self.command + list(args), check=check, capture_output=True, text=True, timeout=60
+            self.command + list(args),
+            check=check, capture_output=True, text=True, timeout=60, cwd="/",
         )
 
     def is_running(self):
