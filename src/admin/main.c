@@ -45,7 +45,9 @@ PGresult *
 admin_query(struct admin *admin, const char *sql, int nparams,
     const char *const *values)
 {
-	PGresult *result = PQexecParams(admin->db, sql, nparams, NULL, values, NULL, NULL, 0);
+	/* Without parameters, PQexec runs scripts of several statements (migrations). */
+	PGresult *result = nparams == 0 ? PQexec(admin->db, sql) :
+	    PQexecParams(admin->db, sql, nparams, NULL, values, NULL, NULL, 0);
 	ExecStatusType status = PQresultStatus(result);
 
 	if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)

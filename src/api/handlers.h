@@ -18,5 +18,11 @@ struct context {
 };
 
 void health_get(void *context);
+void events_feed_get(void *context);
+
+void company_post(void *context);
+void company_patch(void *context);
+void agency_post(void *context);
+void agency_patch(void *context);
 
 #endif

@@ -4,6 +4,12 @@
 
 const struct route routes[] = {
 	{"/api/health", METHOD_GET, ROUTE_PUBLIC, health_get},
+	{"/api/v1/events", METHOD_GET, 0, events_feed_get},
+
+	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY, company_post},
+	{"/api/vEvent/clientcompanies/{uid}", METHOD_PATCH, ROUTE_BODY, company_patch},
+	{"/api/vEvent/clientcompanies/{uid}/agencies", METHOD_POST, ROUTE_BODY, agency_post},
+	{"/api/vEvent/clientcompanies/{uid}/agencies/{uid}", METHOD_PATCH, ROUTE_BODY, agency_patch},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

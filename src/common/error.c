@@ -156,6 +156,17 @@ error_set(struct error *err, enum error_type type,
 }
 
 
+bool
+error_set_text(struct error *err, enum error_type type,
+    const char *text_fr, const char *text_en)
+{
+	err->type = type;
+	snprintf(err->message_fr, sizeof(err->message_fr), "%s", text_fr);
+	snprintf(err->message_en, sizeof(err->message_en), "%s", text_en);
+	return false;
+}
+
+
 /* Prepends PREFIX to MESSAGE in place, cutting the end if it overflows. */
 static void
 prepend(char *message, size_t size, const char *prefix)

@@ -141,6 +141,10 @@ bool error_set(struct error *err, enum error_type type,
     const char *format_fr, const char *format_en, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Like error_set with fixed texts, for messages built beforehand. */
+bool error_set_text(struct error *err, enum error_type type,
+    const char *text_fr, const char *text_en);
+
 /*
  * Prefixes both messages of ERR with PATH and " : " (French) or ": "
  * (English), used by validators to name the JSON path of a field.

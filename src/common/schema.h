@@ -89,7 +89,8 @@ struct schema_value {
 	/*
 	 * SCHEMA_UNION: the discriminator's name and the variants, ended by an
 	 * entry whose name is NULL.  Without a discriminator, the variant is
-	 * the one whose first field is present, and exactly one must be.
+	 * the one whose first field is present, exactly one must be, and so
+	 * every variant needs at least one field.
 	 */
 	const char *discriminator;
 	const struct schema_variant *variants;

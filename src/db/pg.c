@@ -9,6 +9,7 @@ static PGconn *connection;
 static char saved_conninfo[1024];
 static char saved_application[64];
 static int saved_statement_timeout_ms;
+static char last_sqlstate[6];
 
 
 void
@@ -105,6 +106,7 @@ pg_map_error(PGresult *result, struct error *err)
 	const char *message = result != NULL ? PQresultErrorMessage(result) : "";
 	char reason[256];
 
+	snprintf(last_sqlstate, sizeof(last_sqlstate), "%s", state);
 	snprintf(reason, sizeof(reason), "%s", *message != '\0' ? message :
 	    (connection != NULL ? PQerrorMessage(connection) : "no connection"));
 	reason[strcspn(reason, "\n")] = '\0';
@@ -117,8 +119,19 @@ pg_map_error(PGresult *result, struct error *err)
 		    "base de données momentanément indisponible, réessayez",
 		    "database temporarily unavailable, retry");
 	}
-	log_error("PostgreSQL error %s: %s", state, reason);
+	/* A unique violation is a conflict the caller resolves, not a fault. */
+	if (strcmp(state, "23505") == 0)
+		log_warn("PostgreSQL conflict %s: %s", state, reason);
+	else
+		log_error("PostgreSQL error %s: %s", state, reason);
 	return error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+}
+
+
+bool
+pg_last_sqlstate_is(const char *state)
+{
+	return strcmp(last_sqlstate, state) == 0;
 }
 
 
@@ -131,6 +144,7 @@ pg_query(const char *sql, int nparams, const char *const *values,
 	if (pg_connection(err) == NULL)
 		return NULL;
 
+	last_sqlstate[0] = '\0';
 	result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
 	if (result != NULL && PQresultStatus(result) == expect)
 		return result;

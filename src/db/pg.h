@@ -44,6 +44,9 @@ bool pg_exec(const char *sql, int nparams, const char *const *values,
  */
 bool pg_map_error(PGresult *result, struct error *err);
 
+/* True when the last failed statement of pg_query ended with SQLSTATE STATE. */
+bool pg_last_sqlstate_is(const char *state);
+
 /* Returns the SQLSTATE of RESULT, or "" when it has none. */
 const char *pg_sqlstate(const PGresult *result);
 

@@ -1,0 +1,56 @@
+/*
+ * The command pipeline, one path for every command endpoint: decode and
+ * validate the body, then in one transaction under the tenant's command
+ * lock check the processUid, let the aggregate load what it needs and
+ * decide, append and project the events, and commit.
+ */
+#ifndef PERFIMMO_COMMAND_H
+#define PERFIMMO_COMMAND_H
+
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include "common/schema.h"
+#include "domain/domain.h"
+#include "handlers.h"
+
+struct command_run {
+	struct context *ctx;
+	struct command cmd;
+	int expected_version;		/* set by execute: the stream's version it decided on */
+	struct json_object *events;	/* array execute appends to */
+};
+
+struct command_spec {
+	const char *type;			/* commandType; NULL ends a table */
+	const struct schema_field *fields;	/* command-specific fields */
+
+	/*
+	 * Loads the target and the entities the command names, checks them in
+	 * the documented order and decides.  Runs inside the transaction.
+	 * Returns false with ERR set when the command is rejected.
+	 */
+	bool (*execute)(struct command_run *run, struct error *err);
+};
+
+struct command_endpoint {
+	const char *aggregate_type;	/* journal kind: "company", "ticket"... */
+	bool creates;			/* POST: answers 201 instead of 200 */
+
+	/*
+	 * Index of the target's uid among the path parameters, or -1 when the
+	 * command creates its aggregate: then the body's aggregateUid, or a
+	 * new uid when absent.  A body aggregateUid must equal a path uid.
+	 */
+	int target_param;
+	const struct command_spec *specs;
+};
+
+/* Runs the command in the request body against ENDPOINT and sends the response. */
+void command_handle(struct context *ctx, const struct command_endpoint *endpoint);
+
+/* Writes a new random (version 4) SafeUUID into OUT. */
+void command_new_uid(char out[37]);
+
+#endif

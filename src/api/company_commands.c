@@ -1,0 +1,341 @@
+/*
+ * Company and agency commands (POST/PATCH /api/vEvent/clientcompanies...):
+ * their schemas, and the loading of the states their decisions need.
+ */
+#include <string.h>
+
+#include "command.h"
+#include "db/pg.h"
+#include "domain/company.h"
+#include "handlers.h"
+#include "journal/journal.h"
+
+static const char *const billing_types[] = {"SponsoredAccount", "PremiumAccount", "StandardAccount", NULL};
+
+#define UID {.type = SCHEMA_UUID}
+#define DATE {.type = SCHEMA_LOCAL_DATE}
+#define TEXT {.type = SCHEMA_STRING}
+#define NON_EMPTY {.type = SCHEMA_NON_EMPTY_STRING}
+#define END {NULL, 0, {0}}
+
+static const struct schema_field create_client_account_fields[] = {
+	{"callCenterReference", SCHEMA_REQUIRED, UID},
+	{"holdingReference", 0, UID},
+	{"billingType", 0, {.type = SCHEMA_ENUM, .members = billing_types}},
+	{"createdDate", SCHEMA_REQUIRED, DATE},
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"siretNumber", 0, {.type = SCHEMA_SIRET}},
+	END,
+};
+
+static const struct schema_field create_holding_fields[] = {
+	{"callCenterReference", SCHEMA_REQUIRED, UID},
+	{"billingType", 0, {.type = SCHEMA_ENUM, .members = billing_types}},
+	{"createdDate", SCHEMA_REQUIRED, DATE},
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"siretNumber", 0, {.type = SCHEMA_SIRET}},
+	END,
+};
+
+static const struct schema_field create_call_center_fields[] = {
+	{"createdDate", SCHEMA_REQUIRED, DATE},
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"siretNumber", 0, {.type = SCHEMA_SIRET}},
+	END,
+};
+
+static const struct schema_field identify_fields[] = {
+	{"siretNumber", SCHEMA_REQUIRED, {.type = SCHEMA_SIRET}}, END,
+};
+static const struct schema_field cancel_fields[] = {{"canceledDate", SCHEMA_REQUIRED, DATE}, END};
+static const struct schema_field reactive_fields[] = {{"reactivatedDate", SCHEMA_REQUIRED, DATE}, END};
+static const struct schema_field upgraded_fields[] = {{"upgradedDate", SCHEMA_REQUIRED, DATE}, END};
+static const struct schema_field downgraded_fields[] = {{"downgradedDate", SCHEMA_REQUIRED, DATE}, END};
+
+static const struct schema_field update_client_account_fields[] = {
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"updatedDate", SCHEMA_REQUIRED, DATE},
+	{"holdingReference", 0, UID},
+	END,
+};
+
+static const struct schema_field update_named_fields[] = {
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"updatedDate", SCHEMA_REQUIRED, DATE},
+	END,
+};
+
+static const struct schema_field geolocation_fields[] = {
+	{"lat", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -90, .max = 90}},
+	{"lng", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -180, .max = 180}},
+	END,
+};
+
+static const struct schema_field google_checker_fields[] = {{"googlePlaceId", SCHEMA_REQUIRED, NON_EMPTY}, END};
+static const struct schema_field data_gouv_checker_fields[] = {{"dataGouvAddressId", SCHEMA_REQUIRED, NON_EMPTY}, END};
+
+/* AddressChecker has no discriminator: the variant is the key that is present. */
+static const struct schema_variant checker_variants[] = {
+	{"GooglePlaceIdChecker", google_checker_fields, false},
+	{"DataGouvAPIIdChecker", data_gouv_checker_fields, false},
+	{NULL, NULL, false},
+};
+
+static const struct schema_field agency_address_fields[] = {
+	{"quality", 0, TEXT},
+	{"number", SCHEMA_REQUIRED, NON_EMPTY},
+	{"street", SCHEMA_REQUIRED, NON_EMPTY},
+	{"complement", 0, TEXT},
+	{"zipCode", SCHEMA_REQUIRED, NON_EMPTY},
+	{"city", SCHEMA_REQUIRED, NON_EMPTY},
+	{"state", 0, TEXT},
+	{"country", 0, TEXT},
+	{"geoLocation", 0, {.type = SCHEMA_OBJECT, .fields = geolocation_fields}},
+	{"checker", 0, {.type = SCHEMA_UNION, .variants = checker_variants}},
+	END,
+};
+
+static const struct schema_value non_empty_item = NON_EMPTY;
+
+static const struct schema_field raw_agency_fields[] = {
+	{"agencyUid", 0, UID},
+	{"name", SCHEMA_REQUIRED, NON_EMPTY},
+	{"extName", 0, TEXT},
+	{"ref", 0, NON_EMPTY},
+	{"sda", 0, TEXT},
+	{"group", 0, TEXT},
+	{"address", 0, {.type = SCHEMA_OBJECT, .fields = agency_address_fields}},
+	{"phones", 0, {.type = SCHEMA_ARRAY, .items = &non_empty_item}},
+	{"fax", 0, TEXT},
+	{"emails", 0, {.type = SCHEMA_ARRAY, .items = &non_empty_item}},
+	END,
+};
+
+static const struct schema_field create_agency_fields[] = {
+	{"createdDate", SCHEMA_REQUIRED, DATE},
+	{"agency", SCHEMA_REQUIRED, {.type = SCHEMA_OBJECT, .fields = raw_agency_fields}},
+	END,
+};
+
+static const struct schema_field update_agency_fields[] = {
+	{"updatedDate", SCHEMA_REQUIRED, DATE},
+	{"agency", SCHEMA_REQUIRED, {.type = SCHEMA_OBJECT, .fields = raw_agency_fields}},
+	END,
+};
+
+static const struct schema_field delete_agency_fields[] = {
+	{"deletedDate", SCHEMA_REQUIRED, DATE},
+	{"agencyUid", 0, UID},
+	END,
+};
+
+
+/* Folds the company stream UID into STATE; *VERSION gets its last version. */
+static bool
+load_company(const char *uid, struct company_state *state, int *version,
+    struct error *err)
+{
+	struct json_object *events;
+	int ignored;
+
+	company_init(state, uid);
+	events = journal_load("company", uid, version != NULL ? version : &ignored, err);
+	if (events == NULL)
+		return false;
+	company_fold(state, events);
+	json_object_put(events);
+	return true;
+}
+
+
+/* Loads the actor's own company when visibility depends on it (a manager's holding). */
+static bool
+load_actor_company(const struct actor *actor, struct company_state *state,
+    struct error *err)
+{
+	if (actor->type != USER_CLIENT_ACCOUNT_MANAGER) {
+		company_init(state, "");
+		return true;
+	}
+	return load_company(actor->company_uid, state, NULL, err);
+}
+
+
+static bool
+execute_create(struct command_run *run, struct error *err)
+{
+	const char *call_center_uid = domain_string(run->cmd.body, "callCenterReference");
+	const char *holding_uid = domain_string(run->cmd.body, "holdingReference");
+	struct company_state target, call_center, holding, actor_company;
+	struct company_create_facts facts = {&call_center, NULL, &target, &actor_company};
+	bool ok;
+
+	company_init(&call_center, call_center_uid != NULL ? call_center_uid : "");
+	company_init(&holding, holding_uid != NULL ? holding_uid : "");
+	company_init(&actor_company, "");
+
+	ok = load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	    (call_center_uid == NULL || load_company(call_center_uid, &call_center, NULL, err)) &&
+	    (holding_uid == NULL || load_company(holding_uid, &holding, NULL, err)) &&
+	    load_actor_company(run->cmd.actor, &actor_company, err);
+	if (holding_uid != NULL)
+		facts.holding = &holding;
+	if (ok)
+		ok = company_decide_create(&run->cmd, &facts, run->events, err);
+
+	company_free(&target);
+	company_free(&call_center);
+	company_free(&holding);
+	company_free(&actor_company);
+	return ok;
+}
+
+
+/* True when an agency uid is taken in any company, deleted agencies included. */
+static bool
+agency_uid_used(const char *uid, bool *used, struct error *err)
+{
+	const char *params[1] = {uid};
+	PGresult *result = pg_query("SELECT 1 FROM agencies WHERE uid = $1", 1, params,
+	    PGRES_TUPLES_OK, err);
+
+	if (result == NULL)
+		return false;
+	*used = PQntuples(result) > 0;
+	PQclear(result);
+	return true;
+}
+
+
+/*
+ * The agency uid of an agency command: the path's for W6, the body's or a
+ * new one for CreateAgency.  A body uid that differs from the path is a
+ * schema error (400), found before any state is read.
+ */
+static bool
+agency_uid_of(struct command_run *run, char uid[37], struct error *err)
+{
+	struct request *req = run->ctx->req;
+	struct json_object *agency = NULL;
+	const char *body_uid;
+
+	json_object_object_get_ex(run->cmd.body, "agency", &agency);
+	body_uid = domain_string(agency, "agencyUid");
+	if (body_uid == NULL)
+		body_uid = domain_string(run->cmd.body, "agencyUid");
+
+	if (req->param_count < 2) {
+		if (body_uid != NULL)
+			memcpy(uid, body_uid, 37);
+		else
+			command_new_uid(uid);
+		return true;
+	}
+	memcpy(uid, req->params[1], 37);
+	if (body_uid != NULL && strcmp(body_uid, uid) != 0) {
+		error_set(err, ERR_INVALID_COMMAND, "différent de l'agence du chemin",
+		    "differs from the agency in the path");
+		error_prefix_path(err, agency != NULL ? "agency.agencyUid" : "agencyUid");
+		return false;
+	}
+	return true;
+}
+
+
+static bool
+execute_update(struct command_run *run, struct error *err)
+{
+	const char *holding_uid = domain_string(run->cmd.body, "holdingReference");
+	bool agency_command = strstr(run->cmd.type, "Agency") != NULL;
+	struct company_state target, holding, actor_company;
+	struct company_update_facts facts = {&target, NULL, &actor_company, NULL, false};
+	char agency_uid[37];
+	bool ok = true;
+
+	if (agency_command) {
+		if (!agency_uid_of(run, agency_uid, err))
+			return false;
+		facts.agency_uid = agency_uid;
+	}
+
+	company_init(&holding, holding_uid != NULL ? holding_uid : "");
+	ok = load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	    (holding_uid == NULL || load_company(holding_uid, &holding, NULL, err)) &&
+	    load_actor_company(run->cmd.actor, &actor_company, err);
+	if (ok && strcmp(run->cmd.type, "CreateAgency") == 0)
+		ok = agency_uid_used(agency_uid, &facts.agency_uid_used, err);
+	if (holding_uid != NULL && strcmp(run->cmd.type, "UpdateClientAccount") == 0)
+		facts.holding = &holding;
+	if (ok)
+		ok = company_decide_update(&run->cmd, &facts, run->events, err);
+
+	company_free(&target);
+	company_free(&holding);
+	company_free(&actor_company);
+	return ok;
+}
+
+
+static const struct command_spec create_specs[] = {
+	{"CreateClientAccount", create_client_account_fields, execute_create},
+	{"CreateClientAccountHolding", create_holding_fields, execute_create},
+	{"CreateCallCenter", create_call_center_fields, execute_create},
+	{NULL, NULL, NULL},
+};
+
+static const struct command_spec update_specs[] = {
+	{"IdentifyCompany", identify_fields, execute_update},
+	{"CancelCompany", cancel_fields, execute_update},
+	{"ReactiveCompany", reactive_fields, execute_update},
+	{"UpdateClientAccount", update_client_account_fields, execute_update},
+	{"UpdateClientAccountHolding", update_named_fields, execute_update},
+	{"UpdateCallCenter", update_named_fields, execute_update},
+	{"UpgradeCompanyToPremiumAccount", upgraded_fields, execute_update},
+	{"DowngradePremiumAccount", downgraded_fields, execute_update},
+	{"UpgradeCompanyToStandardAccount", upgraded_fields, execute_update},
+	{NULL, NULL, NULL},
+};
+
+static const struct command_spec create_agency_specs[] = {
+	{"CreateAgency", create_agency_fields, execute_update},
+	{NULL, NULL, NULL},
+};
+
+static const struct command_spec agency_specs[] = {
+	{"DeleteAgency", delete_agency_fields, execute_update},
+	{"UpdateAgency", update_agency_fields, execute_update},
+	{NULL, NULL, NULL},
+};
+
+static const struct command_endpoint create_endpoint = {"company", true, -1, create_specs};
+static const struct command_endpoint update_endpoint = {"company", false, 0, update_specs};
+static const struct command_endpoint create_agency_endpoint = {"company", true, 0, create_agency_specs};
+static const struct command_endpoint agency_endpoint = {"company", false, 0, agency_specs};
+
+
+void
+company_post(void *context)
+{
+	command_handle(context, &create_endpoint);
+}
+
+
+void
+company_patch(void *context)
+{
+	command_handle(context, &update_endpoint);
+}
+
+
+void
+agency_post(void *context)
+{
+	command_handle(context, &create_agency_endpoint);
+}
+
+
+void
+agency_patch(void *context)
+{
+	command_handle(context, &agency_endpoint);
+}

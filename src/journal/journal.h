@@ -1,0 +1,59 @@
+/*
+ * The PostgreSQL event journal of the current tenant (the connection must
+ * act as the tenant's role, see pg_enter_tenant).  It knows streams,
+ * versions and positions, nothing of what an aggregate means.
+ */
+#ifndef PERFIMMO_JOURNAL_H
+#define PERFIMMO_JOURNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+
+/* Starts the command transaction and takes the tenant's command lock. */
+bool journal_begin(struct error *err);
+
+/* Commits; a failure here leaves the outcome unknown, reported as 503. */
+bool journal_commit(struct error *err);
+
+/* Rolls back the open transaction, if any. */
+void journal_rollback(void);
+
+/*
+ * Looks PROCESS_UID up among accepted commands.  When found, sets *FOUND,
+ * copies the user who sent it into USER_UID and appends the stored events
+ * array (JSON text) to EVENTS.
+ */
+bool journal_find_processed(const char *process_uid, bool *found,
+    char user_uid[37], struct strbuf *events, struct error *err);
+
+/*
+ * Loads the events of one aggregate (a stream: kind and uid) in version order.  Returns a new array
+ * (caller puts it) and sets *VERSION to the stream's last version (0 when
+ * the aggregate has no event), or NULL with ERR.
+ */
+struct json_object *journal_load(const char *aggregate_type,
+    const char *aggregate_uid, int *version, struct error *err);
+
+enum journal_append_result {
+	JOURNAL_APPENDED,
+	JOURNAL_CONFLICT,		/* the stream moved: decide again */
+	JOURNAL_FAILED,
+};
+
+/*
+ * Appends EVENTS (a JSON array) to the stream of AGGREGATE_UID at
+ * EXPECTED_VERSION, records the command, projects the events into the read
+ * model and queues a notification, all in the open transaction.  Appends
+ * the stored events to STORED as a JSON array text.
+ */
+enum journal_append_result journal_append(const char *aggregate_type,
+    const char *aggregate_uid, int expected_version, struct json_object *events,
+    const char *process_uid, const char *actor_uid, struct strbuf *stored,
+    struct error *err);
+
+#endif

@@ -1,0 +1,79 @@
+/* Reading the journal in position order for the feed. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/pg.h"
+#include "feed.h"
+
+
+/* Writes a PostgreSQL text[] literal of ITEMS into OUT, or leaves it NULL-valued. */
+static const char *
+array_literal(char **items, struct strbuf *out)
+{
+	if (items == NULL || items[0] == NULL)
+		return NULL;
+
+	/* Items are catalogue names (letters only), checked before this call. */
+	strbuf_puts(out, "{");
+	for (size_t i = 0; items[i] != NULL; i++) {
+		if (i > 0)
+			strbuf_puts(out, ",");
+		strbuf_puts(out, items[i]);
+	}
+	strbuf_puts(out, "}");
+	return out->data;
+}
+
+
+bool
+feed_read(const struct feed_filter *filter, const struct actor *actor,
+    struct strbuf *out, struct error *err)
+{
+	char after[24], limit[16];
+	struct strbuf types, kinds;
+	const char *params[5];
+	PGresult *result;
+	uint64_t next = filter->after;
+	int rows, written = 0;
+
+	snprintf(after, sizeof(after), "%" PRIu64, filter->after);
+	snprintf(limit, sizeof(limit), "%u", filter->limit);
+	strbuf_init(&types);
+	strbuf_init(&kinds);
+	params[0] = after;
+	params[1] = limit;
+	params[2] = array_literal(filter->types, &types);
+	params[3] = array_literal(filter->kinds, &kinds);
+	params[4] = actor->type == USER_SUPER ? NULL : actor->uid;
+
+	/* Visibility is judged now, on current state, for every row scanned. */
+	result = pg_query(
+	    "SELECT position, aggregate_type, payload::text,"
+	    "       $5::uuid IS NULL OR aggregate_visible(aggregate_type, aggregate_uid, $5::uuid)"
+	    "  FROM events"
+	    " WHERE position > $1::bigint"
+	    "   AND ($3::text[] IS NULL OR event_type = ANY ($3::text[]))"
+	    "   AND ($4::text[] IS NULL OR aggregate_type = ANY ($4::text[]))"
+	    " ORDER BY position LIMIT $2::integer",
+	    5, params, PGRES_TUPLES_OK, err);
+	strbuf_free(&types);
+	strbuf_free(&kinds);
+	if (result == NULL)
+		return false;
+
+	rows = PQntuples(result);
+	strbuf_puts(out, "{\"events\":[");
+	for (int i = 0; i < rows; i++) {
+		next = strtoull(PQgetvalue(result, i, 0), NULL, 10);
+		if (strcmp(PQgetvalue(result, i, 3), "t") != 0)
+			continue;
+		strbuf_printf(out, "%s{\"position\":%s,\"aggregateType\":\"%s\",\"event\":%s}",
+		    written++ > 0 ? "," : "", PQgetvalue(result, i, 0),
+		    PQgetvalue(result, i, 1), PQgetvalue(result, i, 2));
+	}
+	strbuf_printf(out, "],\"next\":%" PRIu64 "}", next);
+	PQclear(result);
+	return !out->failed || error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+}
