@@ -316,6 +316,9 @@ validate_number(struct validator *v, struct json_object *in,
 	if (json_object_is_type(in, json_type_int))
 		*out = json_object_new_int64(json_object_get_int64(in));
 	else {
+		/* "-0" would read back as the integer 0, so -0.0 is written as 0. */
+		if (d == 0.0)
+			d = 0.0;
 		shortest_decimal(d, text);
 		*out = json_object_new_double_s(d, text);
 	}

@@ -554,6 +554,16 @@ START_TEST(number_shortest_form)
 }
 END_TEST
 
+START_TEST(number_negative_zero)
+{
+	char *text = normalised(HEAD "\"ticket\":{" CALLER ",\"request\":\"F\","
+	    "\"location\":{\"lat\":-0e8,\"lng\":-0.0}}}");
+
+	assert_contains(text, "\"location\":{\"lat\":0,\"lng\":0}");
+	free(text);
+}
+END_TEST
+
 START_TEST(number_rejects_infinite)
 {
 	assert_rejected(HEAD "\"ticket\":{" CALLER ",\"request\":\"F\",\"location\":{\"lat\":1e999,\"lng\":0}}}",
@@ -677,6 +687,7 @@ schema_suite(void)
 	tcase_add_test(types, duration_accepts_milliseconds);
 	tcase_add_test(types, number_bounds);
 	tcase_add_test(types, number_shortest_form);
+	tcase_add_test(types, number_negative_zero);
 	tcase_add_test(types, number_rejects_infinite);
 	tcase_add_test(types, rejects_nul_in_built_string);
 	suite_add_tcase(suite, types);
