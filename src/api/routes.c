@@ -3,7 +3,7 @@
 #include "routes.h"
 
 const struct route routes[] = {
-	{"/api/health", METHOD_GET, ROUTE_PUBLIC, health_get},
+	{"/api/health", METHOD_GET, ROUTE_PUBLIC | ROUTE_NO_TENANT_DATA, health_get},
 	{"/api/v1/events", METHOD_GET, 0, events_feed_get},
 
 	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY, company_post},

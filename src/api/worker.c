@@ -99,18 +99,23 @@ dispatch(struct context *ctx)
 
 	error_clear(&err);
 
+	route = router_lookup(routes, route_count, req->path);
+
+	/*
+	 * Health still reports on PostgreSQL when tenants cannot be looked up,
+	 * and needs no tenant role: it reads nothing of the tenant.
+	 */
 	if (!tenant_lookup(req->tenant, &ctx->tenant, &err)) {
-		/* Health must still report on PostgreSQL when it cannot look tenants up. */
-		if (err.type == ERR_SERVICE_UNAVAILABLE && strcmp(req->path, "/api/health") == 0) {
-			health_get(ctx);
-			return;
-		}
+		if (err.type == ERR_SERVICE_UNAVAILABLE && route != NULL &&
+		    (route->flags & ROUTE_NO_TENANT_DATA) != 0 &&
+		    (route->method & router_method(req->method)) != 0)
+			goto serve;
 		goto fail;
 	}
-	if (!pg_enter_tenant(ctx->tenant.role, ctx->tenant.schema, &err))
-		goto fail;
-
-	route = router_lookup(routes, route_count, req->path);
+	if (route == NULL || (route->flags & ROUTE_NO_TENANT_DATA) == 0) {
+		if (!pg_enter_tenant(ctx->tenant.role, ctx->tenant.schema, &err))
+			goto fail;
+	}
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
 		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
 			goto fail;
@@ -125,6 +130,7 @@ dispatch(struct context *ctx)
 	if (!read_body(ctx, route, &err))
 		goto fail;
 
+serve:
 	route->handler(ctx);
 	return;
 

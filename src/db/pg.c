@@ -10,6 +10,8 @@ static char saved_conninfo[1024];
 static char saved_application[64];
 static int saved_statement_timeout_ms;
 static char last_sqlstate[6];
+static char entered_role[64];		/* tenant role of the request, "" between requests */
+static char entered_schema[64];
 
 
 void
@@ -135,17 +137,48 @@ pg_last_sqlstate_is(const char *state)
 }
 
 
+static bool set_tenant_role(struct error *err);
+
+
+/*
+ * A connection the server closed while idle (restart, pg_terminate_backend)
+ * is only noticed by the next statement.  Outside a transaction nothing was
+ * half done, so the statement is sent once more on a new connection, with
+ * the request's tenant role set again.
+ */
+static PGresult *
+retry_on_new_connection(PGresult *failed, const char *sql, int nparams,
+    const char *const *values, struct error *err)
+{
+	PQclear(failed);
+	log_warn("PostgreSQL connection lost while idle: reconnecting once");
+	pg_close();
+	if (pg_connection(err) == NULL)
+		return NULL;
+	if (entered_role[0] != '\0' && !set_tenant_role(err))
+		return NULL;
+	return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+}
+
+
 PGresult *
 pg_query(const char *sql, int nparams, const char *const *values,
     ExecStatusType expect, struct error *err)
 {
 	PGresult *result;
+	bool idle;
 
 	if (pg_connection(err) == NULL)
 		return NULL;
 
 	last_sqlstate[0] = '\0';
+	idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
 	result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+	if (idle && PQstatus(connection) == CONNECTION_BAD) {
+		result = retry_on_new_connection(result, sql, nparams, values, err);
+		if (connection == NULL)
+			return NULL;
+	}
 	if (result != NULL && PQresultStatus(result) == expect)
 		return result;
 
@@ -168,18 +201,15 @@ pg_exec(const char *sql, int nparams, const char *const *values,
 }
 
 
-bool
-pg_enter_tenant(const char *role, const char *schema, struct error *err)
+static bool
+set_tenant_role(struct error *err)
 {
 	char sql[256];
 	PGresult *result;
 
-	if (pg_connection(err) == NULL)
-		return false;
-
 	/* Names come from the tenant table and match ^[a-z][a-z0-9_]*$; quoted anyway. */
 	snprintf(sql, sizeof(sql), "SET ROLE \"%s\"; SET search_path TO \"%s\", perfimmo_ext",
-	    role, schema);
+	    entered_role, entered_schema);
 	result = PQexec(connection, sql);
 	if (result == NULL || PQresultStatus(result) != PGRES_COMMAND_OK) {
 		pg_map_error(result, err);
@@ -191,10 +221,33 @@ pg_enter_tenant(const char *role, const char *schema, struct error *err)
 }
 
 
+bool
+pg_enter_tenant(const char *role, const char *schema, struct error *err)
+{
+	snprintf(entered_role, sizeof(entered_role), "%s", role);
+	snprintf(entered_schema, sizeof(entered_schema), "%s", schema);
+
+	if (pg_connection(err) == NULL)
+		return false;
+	if (set_tenant_role(err))
+		return true;
+
+	/* The connection may have died while idle: one more try on a new one. */
+	if (connection == NULL || PQstatus(connection) == CONNECTION_BAD) {
+		pg_close();
+		return pg_connection(err) != NULL && set_tenant_role(err);
+	}
+	return false;
+}
+
+
 void
 pg_leave_tenant(void)
 {
 	PGresult *result;
+
+	entered_role[0] = '\0';
+	entered_schema[0] = '\0';
 
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK)
 		return;

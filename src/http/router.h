@@ -24,6 +24,7 @@ enum route_flags {
 	ROUTE_COMMAND = 1 << 1,		/* body is a command */
 	ROUTE_BODY = 1 << 2,		/* takes a JSON body */
 	ROUTE_EMPTY_BODY_OK = 1 << 3,	/* the body may be absent (logout) */
+	ROUTE_NO_TENANT_DATA = 1 << 4,	/* reads nothing of the tenant (health) */
 };
 
 struct route {

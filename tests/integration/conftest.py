@@ -70,6 +70,18 @@ def other_api(env, client_for):
 
 
 @pytest.fixture(scope="session")
+def su(env, api):
+    """Client of the demo host acting as its superUser (API key)."""
+    return api.with_key(env["PERFIMMO_API_KEY"])
+
+
+@pytest.fixture(scope="session")
+def other_su(env, other_api):
+    """Client of the other host acting as its own superUser (API key)."""
+    return other_api.with_key(env["PERFIMMO_OTHER_API_KEY"])
+
+
+@pytest.fixture(scope="session")
 def raw_tls(env):
     """Send raw bytes over TLS to the demo host (or `host`) and parse the
     HTTP/1.1 response. With close_after_send=True, drop the link after sending

@@ -66,11 +66,17 @@ class _LoopbackHTTPSConnection(http.client.HTTPSConnection):
 class Client:
     """HTTPS client bound to one host name (one tenant, or an unknown host)."""
 
-    def __init__(self, host, connect, ca_file, timeout=DEFAULT_TIMEOUT):
+    def __init__(self, host, connect, ca_file, timeout=DEFAULT_TIMEOUT, api_key=None):
         self.host = host
         self.connect_address = split_address(connect)
         self.ca_file = ca_file
         self.timeout = timeout
+        self.api_key = api_key
+
+    def with_key(self, api_key):
+        """Return a client of the same host that sends `Authorization: <api_key>`."""
+        return Client(self.host, f"{self.connect_address[0]}:{self.connect_address[1]}",
+                      self.ca_file, self.timeout, api_key)
 
     def request(self, method, path, body=None, headers=None):
         """Send one request on a new connection and return its Response.
@@ -79,6 +85,8 @@ class Client:
         unless `headers` sets another; str and bytes bodies are sent as given.
         """
         headers = dict(headers or {})
+        if self.api_key is not None:
+            headers.setdefault("Authorization", self.api_key)
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")

@@ -34,8 +34,8 @@ def test_each_host_reaches_its_own_tenant(env, client_for, api_log, host_key, te
     assert f" tenant={env[tenant_key]} " in line
 
 
-def test_unknown_path_gets_404_json(api):
-    response = api.get("/api/v1/no-such-resource")
+def test_unknown_path_gets_404_json(su):
+    response = su.get("/api/v1/no-such-resource")
 
     assert response.status == 404, response
     assert response.header("content-type") == JSON_TYPE
