@@ -10,6 +10,8 @@
 
 #include "auth/auth.h"
 #include "cache/redis.h"
+#include "cache/view_cache.h"
+#include "journal/journal.h"
 #include "common/log.h"
 #include "db/pg.h"
 #include "handlers.h"
@@ -85,6 +87,35 @@ read_body(struct context *ctx, const struct route *route, struct error *err)
 
 
 /*
+ * Serves an authenticated GET through the view cache: a hit replays the
+ * stored response, a miss runs the handler and stores what it sent.  When
+ * the generation cannot be read the handler runs alone and reports the
+ * database error itself.
+ */
+static void
+serve_through_cache(struct context *ctx, const struct route *route)
+{
+	struct request *req = ctx->req;
+	char key[VIEW_CACHE_KEY_SIZE];
+	long long generation;
+	struct error err;
+
+	if (!journal_generation(&generation, &err)) {
+		route->handler(ctx);
+		return;
+	}
+	view_cache_key(req, ctx->tenant.name, ctx->actor.uid, generation, key);
+	if (view_cache_serve(req, key) || view_cache_wait_for_other(req, key))
+		return;
+
+	req->capture = true;
+	req->capture_headers_from = req->headers.len;
+	route->handler(ctx);
+	view_cache_store(key, req);
+}
+
+
+/*
  * Runs the checks every request goes through, in the order the API
  * promises: tenant (421), credentials (401), route and method (404/405),
  * media type and size (415/413); then the handler does the rest.
@@ -129,6 +160,11 @@ dispatch(struct context *ctx)
 	}
 	if (!read_body(ctx, route, &err))
 		goto fail;
+
+	if (route->method == METHOD_GET && (route->flags & (ROUTE_PUBLIC | ROUTE_NO_CACHE)) == 0) {
+		serve_through_cache(ctx, route);
+		return;
+	}
 
 serve:
 	route->handler(ctx);

@@ -67,13 +67,14 @@ fail(const char *reason)
 
 
 static bool
-connect_if_needed(void)
+connect_if_needed(bool ignore_delay)
 {
 	struct timeval timeout;
 
 	if (context != NULL)
 		return true;
-	if (now_ms() < (long long)retry_after.tv_sec * 1000 + retry_after.tv_nsec / 1000000)
+	if (!ignore_delay &&
+	    now_ms() < (long long)retry_after.tv_sec * 1000 + retry_after.tv_nsec / 1000000)
 		return false;
 
 	timeout.tv_sec = saved_timeout_ms / 1000;
@@ -97,7 +98,7 @@ redis_command(const char *format, ...)
 	redisReply *reply;
 	va_list ap;
 
-	if (!connect_if_needed())
+	if (!connect_if_needed(false))
 		return NULL;
 
 	va_start(ap, format);
@@ -118,10 +119,15 @@ redis_command(const char *format, ...)
 }
 
 
+/* Health reports the state of Redis now, so it skips the retry delay. */
 bool
 redis_ping(void)
 {
-	redisReply *reply = redis_command("PING");
+	redisReply *reply;
+
+	if (!connect_if_needed(true))
+		return false;
+	reply = redis_command("PING");
 	bool ok = reply != NULL && reply->type == REDIS_REPLY_STATUS;
 
 	if (reply != NULL)

@@ -55,6 +55,8 @@ request_begin(struct request *req, FCGX_Request *fcgx)
 	req->fcgx = fcgx;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	strbuf_init(&req->headers);
+	strbuf_init(&req->captured_headers);
+	strbuf_init(&req->captured_body);
 
 	copy_param_into(fcgx, "REQUEST_METHOD", req->method, sizeof(req->method));
 	copy_param_into(fcgx, "PERFIMMO_TENANT", req->tenant, sizeof(req->tenant));
@@ -96,6 +98,8 @@ request_end(struct request *req)
 	free(req->remote_addr);
 	free(req->body);
 	strbuf_free(&req->headers);
+	strbuf_free(&req->captured_headers);
+	strbuf_free(&req->captured_body);
 	memset(req, 0, sizeof(*req));
 }
 

@@ -43,6 +43,16 @@ struct request {
 
 	struct strbuf headers;		/* extra response header lines */
 	int status;			/* set once a response is sent */
+
+	/*
+	 * When set, response_raw also keeps the body it sends and the extra
+	 * headers added after byte CAPTURE_HEADERS_FROM of HEADERS (so a
+	 * per-request header such as Set-Cookie is never kept).
+	 */
+	bool capture;
+	size_t capture_headers_from;
+	struct strbuf captured_headers;
+	struct strbuf captured_body;
 };
 
 /* Copies the parameters of FCGX into REQ. Returns false on out of memory. */

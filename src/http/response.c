@@ -72,6 +72,14 @@ response_raw(struct request *req, int status, const char *bytes, size_t len)
 
 	req->status = status;
 	strbuf_free(&head);
+
+	if (req->capture) {
+		if (req->headers.len > req->capture_headers_from)
+			strbuf_append(&req->captured_headers, req->headers.data + req->capture_headers_from,
+			    req->headers.len - req->capture_headers_from);
+		if (bytes != NULL)
+			strbuf_append(&req->captured_body, bytes, len);
+	}
 }
 
 

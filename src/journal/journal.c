@@ -16,9 +16,13 @@ journal_begin(struct error *err)
 	if (!pg_exec("BEGIN", 0, NULL, err))
 		return false;
 
-	/* Commands of one tenant run one at a time: positions commit in order. */
-	result = pg_query("SELECT true FROM command_lock FOR UPDATE", 0, NULL,
-	    PGRES_TUPLES_OK, err);
+	/*
+	 * Commands of one tenant run one at a time: positions commit in order.
+	 * The same statement raises the tenant's generation, which only counts
+	 * if the command commits.
+	 */
+	result = pg_query("UPDATE command_lock SET generation = generation + 1 RETURNING generation",
+	    0, NULL, PGRES_TUPLES_OK, err);
 	if (result == NULL) {
 		journal_rollback();
 		return false;
@@ -44,6 +48,20 @@ journal_commit(struct error *err)
 	return error_set(err, ERR_SERVICE_UNAVAILABLE,
 	    "issue de la commande inconnue : renvoyez-la avec le même processUid",
 	    "outcome of the command unknown: send it again with the same processUid");
+}
+
+
+bool
+journal_generation(long long *generation, struct error *err)
+{
+	PGresult *result = pg_query("SELECT generation FROM command_lock", 0, NULL,
+	    PGRES_TUPLES_OK, err);
+
+	if (result == NULL)
+		return false;
+	*generation = PQntuples(result) == 1 ? atoll(PQgetvalue(result, 0, 0)) : 0;
+	PQclear(result);
+	return true;
 }
 
 

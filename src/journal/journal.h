@@ -20,6 +20,9 @@ bool journal_begin(struct error *err);
 /* Commits; a failure here leaves the outcome unknown, reported as 503. */
 bool journal_commit(struct error *err);
 
+/* Reads the tenant's generation, raised by every committed command. */
+bool journal_generation(long long *generation, struct error *err);
+
 /* Rolls back the open transaction, if any. */
 void journal_rollback(void);
 

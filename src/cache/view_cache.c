@@ -1,0 +1,163 @@
+/* GET responses cached in Redis, keyed by tenant generation and user. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "common/log.h"
+#include "http/response.h"
+#include "redis.h"
+#include "view_cache.h"
+
+/* How long a worker waits for another one computing the same view. */
+#define FILL_WAIT_MS 60
+#define FILL_POLL_MS 5
+#define FILL_LOCK_MS 2000
+
+static unsigned long hit_count;
+static unsigned long miss_count;
+
+
+void
+view_cache_key(const struct request *req, const char *tenant,
+    const char *user_uid, long long generation, char key[VIEW_CACHE_KEY_SIZE])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	char hex[65];
+	unsigned int len = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, req->method, strlen(req->method));
+	EVP_DigestUpdate(md, " ", 1);
+	EVP_DigestUpdate(md, req->path, strlen(req->path));
+	EVP_DigestUpdate(md, "?", 1);
+	EVP_DigestUpdate(md, req->query, strlen(req->query));
+	EVP_DigestFinal_ex(md, digest, &len);
+	EVP_MD_CTX_free(md);
+
+	for (unsigned int i = 0; i < 32 && i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	hex[64] = '\0';
+	snprintf(key, VIEW_CACHE_KEY_SIZE, "pi:view:%s:%lld:%s:%s", tenant, generation, user_uid, hex);
+}
+
+
+/*
+ * A stored view is "<status> <header bytes>\n<headers><body>": the status,
+ * the extra headers exactly as sent (Content-Range...), then the body.
+ */
+static bool
+replay(struct request *req, const char *value, size_t len)
+{
+	const char *newline = memchr(value, '\n', len);
+	unsigned long header_len;
+	int status;
+	char *copy;
+
+	if (newline == NULL || sscanf(value, "%d %lu", &status, &header_len) != 2)
+		return false;
+	newline++;
+	if ((size_t)(newline - value) + header_len > len)
+		return false;
+
+	strbuf_append(&req->headers, newline, header_len);
+	copy = (char *)newline + header_len;
+	response_raw(req, status, copy, len - (size_t)(copy - value));
+	return true;
+}
+
+
+bool
+view_cache_serve(struct request *req, const char *key)
+{
+	redisReply *reply = redis_command("GET %s", key);
+	bool served = false;
+
+	if (reply != NULL && reply->type == REDIS_REPLY_STRING)
+		served = replay(req, reply->str, reply->len);
+	if (reply != NULL)
+		freeReplyObject(reply);
+
+	if (served)
+		hit_count++;
+	return served;
+}
+
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&pause, NULL);
+}
+
+
+bool
+view_cache_wait_for_other(struct request *req, const char *key)
+{
+	redisReply *reply = redis_command("SET %s:fill 1 NX PX %d", key, FILL_LOCK_MS);
+	bool mine = reply != NULL && reply->type == REDIS_REPLY_STATUS;
+
+	if (reply != NULL)
+		freeReplyObject(reply);
+	miss_count++;
+
+	/* Redis down (reply NULL) also lands here: compute without waiting. */
+	if (mine || reply == NULL)
+		return false;
+
+	for (long waited = 0; waited < FILL_WAIT_MS; waited += FILL_POLL_MS) {
+		sleep_ms(FILL_POLL_MS);
+		if (view_cache_serve(req, key))
+			return true;
+	}
+	return false;
+}
+
+
+void
+view_cache_store(const char *key, const struct request *req)
+{
+	struct strbuf value;
+	redisReply *reply;
+
+	if (req->status != 200 && req->status != 206)
+		return;
+
+	strbuf_init(&value);
+	strbuf_printf(&value, "%d %zu\n", req->status, req->captured_headers.len);
+	if (req->captured_headers.len > 0)
+		strbuf_append(&value, req->captured_headers.data, req->captured_headers.len);
+	if (req->captured_body.len > 0)
+		strbuf_append(&value, req->captured_body.data, req->captured_body.len);
+	if (value.failed) {
+		strbuf_free(&value);
+		return;
+	}
+
+	reply = redis_command("SET %s %b EX %d", key, value.data, value.len, VIEW_CACHE_TTL_SECONDS);
+	if (reply != NULL)
+		freeReplyObject(reply);
+	reply = redis_command("DEL %s:fill", key);
+	if (reply != NULL)
+		freeReplyObject(reply);
+	strbuf_free(&value);
+}
+
+
+unsigned long
+view_cache_hits(void)
+{
+	return hit_count;
+}
+
+
+unsigned long
+view_cache_misses(void)
+{
+	return miss_count;
+}
