@@ -142,7 +142,13 @@ new_key(char key[64])
 		len--;
 	for (int i = 0; i < len; i++) {
 		char c = (char)encoded[i];
-		key[i] = c == '+' ? '-' : c == '/' ? '_' : c;
+
+		/* base64url: the two characters that differ from base64. */
+		if (c == '+')
+			c = '-';
+		else if (c == '/')
+			c = '_';
+		key[i] = c;
 	}
 	key[len] = '\0';
 	return true;

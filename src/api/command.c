@@ -144,7 +144,7 @@ set_sent_date(struct command *cmd)
 }
 
 
-/* Answers a duplicate processUid, with the stored events for the same user. */
+/* Sends the 409 of a duplicate processUid, with the stored events for the same user. */
 static void
 reply_duplicate(struct command_run *run, const char *user_uid, struct strbuf *events)
 {

@@ -1,8 +1,8 @@
 /*
- * The command pipeline, one path for every command endpoint: decode and
- * validate the body, then in one transaction under the tenant's command
- * lock check the processUid, let the aggregate load what it needs and
- * decide, append and project the events, and commit.
+ * The command pipeline, one path for every command endpoint.  It decodes
+ * and validates the body.  Then, in one transaction under the tenant's
+ * command lock, it checks the processUid, lets the aggregate load what it
+ * needs and decide, appends and projects the events, and commits.
  */
 #ifndef PERFIMMO_COMMAND_H
 #define PERFIMMO_COMMAND_H

@@ -1,6 +1,6 @@
 /*
- * What every request handler receives, and the handlers of perfimmo-api.
- * A handler sends exactly one response through src/http/response.h.
+ * The request context every handler receives, and the handlers of
+ * perfimmo-api.  A handler sends exactly one response (src/http/response.h).
  */
 #ifndef PERFIMMO_HANDLERS_H
 #define PERFIMMO_HANDLERS_H

@@ -27,7 +27,7 @@ health_get(void *opaque)
 	struct json_object *body = json_object_new_object();
 	bool postgres = postgres_ok();
 
-	/* Redis is a cache: the API serves without it, so it never fails health. */
+	/* Redis is a cache and the API serves without it, so Redis alone never makes health fail. */
 	json_object_object_add(body, "postgres", json_object_new_string(postgres ? "ok" : "unavailable"));
 	json_object_object_add(body, "redis", json_object_new_string(redis_ping() ? "ok" : "unavailable"));
 

@@ -118,7 +118,7 @@ add_retiring(struct pool *pool, pid_t pid)
 }
 
 
-/* Returns true when PID was a retiring worker (and forgets it). */
+/* Returns true when PID was a retiring worker, and removes it from the list. */
 static bool
 take_retiring(struct pool *pool, pid_t pid)
 {
@@ -241,7 +241,7 @@ begin_stop(struct pool *pool)
 
 /*
  * Re-reads the configuration and replaces every worker: the new one is
- * started before the old one is told to finish, so the socket always has
+ * started before the old one is sent SIGTERM, so the socket always has
  * a worker accepting and no request fails.
  */
 static void

@@ -8,7 +8,7 @@
 
 #include "common/config.h"
 
-/* Runs the pool until it is told to stop; returns the exit status. */
+/* Runs the pool until SIGTERM or SIGINT; returns the exit status. */
 int pool_run(struct config *config, const char *config_path);
 
 #endif

@@ -1,4 +1,4 @@
-/* A worker process: accepts FastCGI requests on the shared socket until told to stop. */
+/* A worker process: accepts FastCGI requests on the shared socket until it receives SIGTERM. */
 #ifndef PERFIMMO_WORKER_H
 #define PERFIMMO_WORKER_H
 

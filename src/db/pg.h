@@ -1,5 +1,5 @@
 /*
- * The process's PostgreSQL connection.  Each worker holds one connection,
+ * The process's PostgreSQL connection.  Each worker keeps one connection,
  * opened on first use and dropped after a connection failure so that the
  * next request reconnects; statements are always parameterised
  * (PQexecParams), which also means no prepared statement can go missing

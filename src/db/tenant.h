@@ -1,7 +1,7 @@
 /*
  * Tenants: one per client host.  nginx names the tenant of each server
- * block; the worker checks it against the meta schema before serving
- * anything, and derives the tenant's schema and database role from it.
+ * block.  The worker checks it against the meta schema before serving
+ * anything, then derives the tenant's schema and database role from it.
  */
 #ifndef PERFIMMO_TENANT_H
 #define PERFIMMO_TENANT_H

@@ -1,4 +1,4 @@
-/* Every eventType of API v1 with the aggregate kind whose stream holds it. */
+/* Every eventType of API v1 with the aggregate kind whose stream contains it. */
 #include <stddef.h>
 #include <string.h>
 

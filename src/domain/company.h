@@ -59,7 +59,7 @@ const struct company_agency *company_agency(const struct company_state *state,
 
 /*
  * True when ACTOR may see COMPANY.  ACTOR_COMPANY is the state of the
- * actor's own company (needed for a manager, who also sees his holding).
+ * actor's own company (needed for a manager, whose scope includes his holding).
  */
 bool company_visible(const struct actor *actor, const struct company_state *company,
     const struct company_state *actor_company);
@@ -90,7 +90,7 @@ bool company_decide_create(const struct command *cmd,
     const struct company_create_facts *facts, struct json_object *events,
     struct error *err);
 
-/* Decides a company increment (W4) or an agency command (W5, W6). */
+/* Decides a company increment (PATCH) or an agency command (POST or PATCH). */
 bool company_decide_update(const struct command *cmd,
     const struct company_update_facts *facts, struct json_object *events,
     struct error *err);

@@ -1,6 +1,6 @@
 /*
- * What the pure domain code works on: a validated command and the events
- * it produces.  Nothing here does I/O; the command pipeline loads states
+ * The values the pure domain code works on: a validated command and the
+ * events it produces.  Nothing here does I/O; the command pipeline loads states
  * and facts, then calls an aggregate's decide function.
  */
 #ifndef PERFIMMO_DOMAIN_H
