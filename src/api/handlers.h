@@ -25,4 +25,9 @@ void company_patch(void *context);
 void agency_post(void *context);
 void agency_patch(void *context);
 
+void login_post(void *context);
+void logout_post(void *context);
+void user_post(void *context);
+void user_patch(void *context);
+
 #endif

@@ -150,6 +150,10 @@ dispatch(struct context *ctx)
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
 		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
 			goto fail;
+		/* Every answer to a cookie session slides its idle time, logout excepted. */
+		if ((route == NULL || (route->flags & ROUTE_ENDS_SESSION) == 0) &&
+		    !auth_session_refresh(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
+			goto fail;
 	}
 
 	route = router_find(routes, route_count, req, allow, sizeof(allow), &err);

@@ -8,6 +8,11 @@
 
 #include "auth.h"
 #include "db/pg.h"
+#include "http/response.h"
+#include "session.h"
+
+/* PI_SESSION cookies looked at in one Cookie header. */
+#define AUTH_MAX_COOKIES 4
 
 
 void
@@ -91,6 +96,69 @@ authenticate_key(const char *key, struct actor *actor, struct error *err)
 }
 
 
+/*
+ * Tries one PI_SESSION token: signed by this tenant, for this tenant,
+ * within its lifetime and idle time, of an enabled user whose session
+ * generation has not moved since.
+ */
+static bool
+authenticate_token(const char *token, const struct config *config,
+    const struct tenant *tenant, const struct session_secrets *secrets,
+    struct actor *actor, struct error *err)
+{
+	struct session_payload payload;
+	const char *params[1];
+	PGresult *result;
+	bool ok;
+
+	if (!session_token_verify(token, secrets, &payload) ||
+	    strcmp(payload.tenant, tenant->name) != 0 ||
+	    session_age(&payload, session_now_ms(), config->session_lifetime,
+	    config->session_idle) != SESSION_FRESH)
+		return unauthenticated(err);
+
+	params[0] = payload.user_uid;
+	result = pg_query(
+	    "SELECT user_uid, user_type, coalesce(company_uid::text, ''), disabled, session_generation"
+	    "  FROM credentials WHERE user_uid = $1",
+	    1, params, PGRES_TUPLES_OK, err);
+	if (result == NULL)
+		return false;
+	ok = fill_actor(result, actor, err);
+	PQclear(result);
+	if (ok && actor->session_generation != payload.generation)
+		ok = unauthenticated(err);
+	actor->by_session = ok;
+	actor->session_issued_ms = payload.issued_ms;
+	return ok;
+}
+
+
+/* A browser may send several PI_SESSION cookies (other paths, domains): any valid one will do. */
+static bool
+authenticate_cookie(const char *header, const struct config *config,
+    const struct tenant *tenant, struct actor *actor, struct error *err)
+{
+	struct session_secrets secrets;
+	char token[SESSION_TOKEN_MAX + 1];
+
+	if (!session_load_secrets(&secrets, err))
+		return false;
+	for (int i = 0; i < AUTH_MAX_COOKIES; i++) {
+		if (!session_cookie_value(header, SESSION_COOKIE, i, token, sizeof(token)))
+			break;
+		memset(actor, 0, sizeof(*actor));
+		if (authenticate_token(token, config, tenant, &secrets, actor, err))
+			break;
+		if (err->type != ERR_UNAUTHENTICATED)
+			break;
+	}
+	explicit_bzero(&secrets, sizeof(secrets));
+	explicit_bzero(token, sizeof(token));
+	return actor->by_session || (err->type != ERR_NONE ? false : unauthenticated(err));
+}
+
+
 bool
 auth_authenticate(const struct request *req, const struct config *config,
     const struct tenant *tenant, struct actor *actor, struct error *err)
@@ -98,8 +166,7 @@ auth_authenticate(const struct request *req, const struct config *config,
 	const char *key;
 
 	memset(actor, 0, sizeof(*actor));
-	(void)config;
-	(void)tenant;
+	error_clear(err);
 
 	if (req->authorization != NULL) {
 		key = req->authorization;
@@ -107,5 +174,85 @@ auth_authenticate(const struct request *req, const struct config *config,
 			key += 7;
 		return authenticate_key(key, actor, err);
 	}
+	if (req->cookie != NULL)
+		return authenticate_cookie(req->cookie, config, tenant, actor, err);
 	return unauthenticated(err);
+}
+
+
+/* Adds Set-Cookie for PAYLOAD, valid for the rest of its lifetime. */
+static bool
+set_cookie(struct request *req, const struct config *config,
+    const struct session_payload *payload, struct error *err)
+{
+	struct session_secrets secrets;
+	char token[SESSION_TOKEN_MAX + 1];
+	char header[SESSION_TOKEN_MAX + 400];
+	bool ok;
+
+	if (!session_load_secrets(&secrets, err))
+		return false;
+	if (secrets.count == 0)
+		return error_set(err, ERR_INTERNAL, "aucun secret de session pour ce client",
+		    "no session secret for this tenant");
+	ok = session_token_make(payload, secrets.key[0], secrets.len[0], token, sizeof(token));
+	explicit_bzero(&secrets, sizeof(secrets));
+	if (!ok)
+		return error_set(err, ERR_INTERNAL, "jeton de session trop long", "session token too long");
+
+	snprintf(header, sizeof(header), "%s=%s; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=%lld%s%s",
+	    SESSION_COOKIE, token,
+	    session_remaining_s(payload, payload->last_seen_ms, config->session_lifetime),
+	    config->cookie_domain[0] != '\0' ? "; Domain=" : "", config->cookie_domain);
+	response_header(req, "Set-Cookie", header);
+	explicit_bzero(token, sizeof(token));
+	explicit_bzero(header, sizeof(header));
+	return true;
+}
+
+
+bool
+auth_session_start(struct request *req, const struct config *config,
+    const struct tenant *tenant, const char *user_uid, int generation,
+    struct error *err)
+{
+	struct session_payload payload;
+
+	memset(&payload, 0, sizeof(payload));
+	snprintf(payload.tenant, sizeof(payload.tenant), "%s", tenant->name);
+	snprintf(payload.user_uid, sizeof(payload.user_uid), "%s", user_uid);
+	payload.generation = generation;
+	payload.issued_ms = session_now_ms();
+	payload.last_seen_ms = payload.issued_ms;
+	return set_cookie(req, config, &payload, err);
+}
+
+
+bool
+auth_session_refresh(struct request *req, const struct config *config,
+    const struct tenant *tenant, const struct actor *actor, struct error *err)
+{
+	struct session_payload payload;
+
+	if (!actor->by_session)
+		return true;
+	memset(&payload, 0, sizeof(payload));
+	snprintf(payload.tenant, sizeof(payload.tenant), "%s", tenant->name);
+	snprintf(payload.user_uid, sizeof(payload.user_uid), "%s", actor->uid);
+	payload.generation = actor->session_generation;
+	payload.issued_ms = actor->session_issued_ms;
+	payload.last_seen_ms = session_now_ms();
+	return set_cookie(req, config, &payload, err);
+}
+
+
+void
+auth_session_clear(struct request *req, const struct config *config)
+{
+	char header[400];
+
+	snprintf(header, sizeof(header), "%s=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0%s%s",
+	    SESSION_COOKIE, config->cookie_domain[0] != '\0' ? "; Domain=" : "",
+	    config->cookie_domain);
+	response_header(req, "Set-Cookie", header);
 }

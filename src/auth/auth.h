@@ -1,7 +1,7 @@
 /*
  * Authentication of a request: an API key in `Authorization` (with or
- * without "Bearer "), else a PI_SESSION cookie.  When an Authorization
- * header is present it is the only credential looked at.
+ * without "Bearer "), else a PI_SESSION cookie (session.h).  When an
+ * Authorization header is present it is the only credential looked at.
  */
 #ifndef PERFIMMO_AUTH_H
 #define PERFIMMO_AUTH_H
@@ -21,6 +21,25 @@
  */
 bool auth_authenticate(const struct request *req, const struct config *config,
     const struct tenant *tenant, struct actor *actor, struct error *err);
+
+/*
+ * Adds the Set-Cookie of a new session of USER_UID (at GENERATION) to the
+ * response being built: login.
+ */
+bool auth_session_start(struct request *req, const struct config *config,
+    const struct tenant *tenant, const char *user_uid, int generation,
+    struct error *err);
+
+/*
+ * Re-issues the cookie of a session-authenticated ACTOR with lastSeen =
+ * now and Max-Age = the rest of its lifetime (sliding idle time).  Does
+ * nothing for an API key.
+ */
+bool auth_session_refresh(struct request *req, const struct config *config,
+    const struct tenant *tenant, const struct actor *actor, struct error *err);
+
+/* Adds a Set-Cookie that removes the session cookie (logout). */
+void auth_session_clear(struct request *req, const struct config *config);
 
 /* Writes the lowercase hex SHA-256 of KEY into HEX (65 bytes). */
 void auth_hash_key(const char *key, char hex[65]);

@@ -40,6 +40,10 @@ static const struct config_key keys[] = {
 	{"log_level", VALUE_LOG_LEVEL, offsetof(struct config, log_level), 0, 0, 0},
 	{"session_lifetime", INT(session_lifetime, 1, 30 * 86400)},
 	{"session_idle", INT(session_idle, 1, 30 * 86400)},
+	{"cookie_domain", TEXT(cookie_domain)},
+	{"login_max_failures", INT(login_max_failures, 1, 1000000)},
+	{"login_max_failures_per_address", INT(login_max_failures_per_address, 1, 1000000)},
+	{"login_failure_window", INT(login_failure_window, 1, 86400)},
 	{"statement_timeout_ms", INT(statement_timeout_ms, 0, 3600000)},
 	{"sql_dir", TEXT(sql_dir)},
 	{"nginx_tenants", TEXT(nginx_tenants)},
@@ -69,6 +73,9 @@ config_defaults(struct config *config)
 	config->log_level = LOG_INFO;
 	config->session_lifetime = 43200;
 	config->session_idle = 3600;
+	config->login_max_failures = 5;
+	config->login_max_failures_per_address = 20;
+	config->login_failure_window = 900;
 	config->statement_timeout_ms = 5000;
 	snprintf(config->sql_dir, sizeof(config->sql_dir), "%s/sql", PERFIMMO_DATADIR);
 }

@@ -29,6 +29,10 @@ struct config {
 	enum log_level log_level;
 	int session_lifetime;		/* seconds */
 	int session_idle;		/* seconds */
+	char cookie_domain[256];	/* Domain attribute of the session cookie; "" = none */
+	int login_max_failures;		/* failed logins per login and window */
+	int login_max_failures_per_address; /* failed logins per client address and window */
+	int login_failure_window;	/* seconds */
 	int statement_timeout_ms;
 	char sql_dir[CONFIG_PATH_MAX];
 	char nginx_tenants[CONFIG_PATH_MAX];

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/scope.h"
 #include "company.h"
+
+static bool role_allows(const struct command *cmd, const struct company_state *target);
 
 
 void
@@ -126,25 +129,19 @@ bool
 company_visible(const struct actor *actor, const struct company_state *company,
     const struct company_state *actor_company)
 {
+	struct scope scope;
+	struct scope_company facts;
+
 	if (company == NULL || company->kind == COMPANY_NONE)
 		return false;
 
-	switch (actor->type) {
-	case USER_SUPER:
-		return true;
-	case USER_CALL_CENTER:
-		return strcmp(company->uid, actor->company_uid) == 0 ||
-		    strcmp(company->call_center, actor->company_uid) == 0;
-	case USER_CLIENT_ACCOUNT_MANAGER:
-		return strcmp(company->uid, actor->company_uid) == 0 ||
-		    (actor_company != NULL && actor_company->holding[0] != '\0' &&
-		    strcmp(company->uid, actor_company->holding) == 0);
-	case USER_EXECUTIVE:
-	case USER_PATRIMONY_MANAGER:
-		return strcmp(company->uid, actor->company_uid) == 0;
-	default:
-		return false;
-	}
+	/* A manager also sees his company's holding: the one fact the actor's scope needs here. */
+	scope_init(&scope, actor);
+	if (actor_company != NULL)
+		snprintf(scope.holding_uid, sizeof(scope.holding_uid), "%s", actor_company->holding);
+	facts.uid = company->uid;
+	facts.call_center = company->call_center;
+	return scope_sees_company(&scope, &facts);
 }
 
 
@@ -230,9 +227,7 @@ check_create_references(const struct command *cmd,
 		    "callCenterReference %s is not a CallCenter", facts->call_center->uid);
 
 	/* A call-center user may only create companies under his own call center. */
-	if (!(cmd->actor->type == USER_SUPER ||
-	    (cmd->actor->type == USER_CALL_CENTER &&
-	    strcmp(cmd->actor->company_uid, facts->call_center->uid) == 0)))
+	if (!role_allows(cmd, facts->call_center))
 		return domain_forbidden(err, cmd);
 
 	if (facts->holding == NULL)
@@ -286,27 +281,13 @@ company_decide_create(const struct command *cmd,
 }
 
 
-/*
- * The permission table for a visible target: which user types may send
- * each increment.  Managers act on their own company only (they also see
- * their holding, which they may not change).
- */
+/* The permission table (src/auth/scope.c) for a visible target company. */
 static bool
 role_allows(const struct command *cmd, const struct company_state *target)
 {
-	const struct actor *actor = cmd->actor;
-	const char *type = cmd->type;
-	bool own = strcmp(actor->company_uid, target->uid) == 0;
+	struct scope_target facts = {target->uid, false, false};
 
-	if (actor->type == USER_SUPER)
-		return true;
-	if (strcmp(type, "IdentifyCompany") == 0)
-		return false;
-	if (strcmp(type, "UpdateClientAccount") == 0 || strcmp(type, "CreateAgency") == 0 ||
-	    strcmp(type, "UpdateAgency") == 0 || strcmp(type, "DeleteAgency") == 0)
-		return actor->type == USER_CALL_CENTER ||
-		    (actor->type == USER_CLIENT_ACCOUNT_MANAGER && own);
-	return actor->type == USER_CALL_CENTER;
+	return scope_may_send(cmd->actor, cmd->type, &facts);
 }
 
 

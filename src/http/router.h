@@ -26,6 +26,7 @@ enum route_flags {
 	ROUTE_EMPTY_BODY_OK = 1 << 3,	/* the body may be absent (logout) */
 	ROUTE_NO_TENANT_DATA = 1 << 4,	/* reads nothing of the tenant (health) */
 	ROUTE_NO_CACHE = 1 << 5,	/* GET never served from the view cache */
+	ROUTE_ENDS_SESSION = 1 << 6,	/* no sliding re-issue of the session cookie (logout) */
 };
 
 struct route {
