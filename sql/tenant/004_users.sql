@@ -139,7 +139,7 @@ CREATE FUNCTION scope_patrimony_agencies(patrimony uuid)
 	RETURNS SETOF uuid
 	LANGUAGE sql STABLE
 AS $$
-	SELECT last.agency FROM (
+	SELECT last.agency::uuid FROM (
 		SELECT DISTINCT ON (item.agency) item.agency, e.event_type
 		  FROM events e
 		 CROSS JOIN LATERAL jsonb_array_elements_text(CASE e.event_type
@@ -239,25 +239,25 @@ AS $$
 	 WHERE up.user_uid = viewer
 $$;
 
-CREATE FUNCTION scope_agency_visible(agency uuid, viewer uuid)
+CREATE FUNCTION scope_agency_visible(agency_id uuid, viewer uuid)
 	RETURNS boolean
 	LANGUAGE sql STABLE
 AS $$
 	SELECT coalesce((SELECT CASE
 		WHEN v.user_type IN ('executive', 'patrimonyManager') THEN
-			agency IN (SELECT scope_viewer_agencies(viewer))
+			agency_id IN (SELECT scope_viewer_agencies(viewer))
 		WHEN v.user_type = 'clientAccountManager' THEN
-			(SELECT a.company_uid = v.company_uid FROM agencies a WHERE a.uid = agency)
+			(SELECT a.company_uid = v.company_uid FROM agencies a WHERE a.uid = agency_id)
 		ELSE scope_sees_company(v.user_type, v.company_uid, NULL, c.uid, c.call_center_uid)
 		END
 		  FROM scope_viewer(viewer) v
-		  LEFT JOIN agencies a ON a.uid = agency
+		  LEFT JOIN agencies a ON a.uid = agency_id
 		  LEFT JOIN companies c ON c.uid = a.company_uid), false)
 $$;
 
 -- Tickets, patrimonies and lots share one rule shape: a set of agencies
 -- (of one company) and possibly a patrimony.
-CREATE FUNCTION scope_sees_place(viewer uuid, agencies uuid[], patrimony uuid)
+CREATE FUNCTION scope_sees_place(viewer uuid, agency_ids uuid[], patrimony uuid)
 	RETURNS boolean
 	LANGUAGE sql STABLE
 AS $$
@@ -265,13 +265,13 @@ AS $$
 		WHEN 'superUser' THEN true
 		WHEN 'callCenterUser' THEN
 			EXISTS (SELECT FROM agencies a JOIN companies c ON c.uid = a.company_uid
-				 WHERE a.uid = ANY (agencies) AND c.call_center_uid = v.company_uid)
+				 WHERE a.uid = ANY (agency_ids) AND c.call_center_uid = v.company_uid)
 		WHEN 'clientAccountManager' THEN
-			EXISTS (SELECT FROM agencies a WHERE a.uid = ANY (agencies)
+			EXISTS (SELECT FROM agencies a WHERE a.uid = ANY (agency_ids)
 				AND a.company_uid = v.company_uid)
 		WHEN 'executive' THEN
 			EXISTS (SELECT FROM user_agencies ua WHERE ua.user_uid = viewer
-				AND ua.agency_uid = ANY (agencies))
+				AND ua.agency_uid = ANY (agency_ids))
 		WHEN 'patrimonyManager' THEN
 			patrimony IS NOT NULL AND EXISTS (SELECT FROM user_patrimonies up
 				WHERE up.user_uid = viewer AND up.patrimony_uid = patrimony)

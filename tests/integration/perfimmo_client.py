@@ -54,24 +54,32 @@ def tls_context(ca_file, alpn=("http/1.1",)):
 class _LoopbackHTTPSConnection(http.client.HTTPSConnection):
     """HTTPSConnection to `connect_address` that sends `host` as SNI and Host."""
 
-    def __init__(self, host, port, connect_address, context, timeout):
+    def __init__(self, host, port, connect_address, context, timeout, source_address=None):
         super().__init__(host, port, context=context, timeout=timeout)
         self._connect_address = connect_address
+        self._source_address = source_address
 
     def connect(self):
-        raw = socket.create_connection(self._connect_address, self.timeout)
+        raw = socket.create_connection(self._connect_address, self.timeout,
+                                       self._source_address)
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
 
 
 class Client:
-    """HTTPS client bound to one host name (one tenant, or an unknown host)."""
+    """HTTPS client bound to one host name (one tenant, or an unknown host).
 
-    def __init__(self, host, connect, ca_file, timeout=DEFAULT_TIMEOUT, api_key=None):
+    `source_ip` (e.g. "127.0.0.7") makes the requests come from another
+    loopback address, as another client would: nginx passes it as REMOTE_ADDR.
+    """
+
+    def __init__(self, host, connect, ca_file, timeout=DEFAULT_TIMEOUT, api_key=None,
+                 source_ip=None):
         self.host = host
         self.connect_address = split_address(connect)
         self.ca_file = ca_file
         self.timeout = timeout
         self.api_key = api_key
+        self.source_address = (source_ip, 0) if source_ip else None
 
     def with_key(self, api_key):
         """Return a client of the same host that sends `Authorization: <api_key>`."""
@@ -99,6 +107,7 @@ class Client:
             self.connect_address,
             tls_context(self.ca_file),
             self.timeout,
+            self.source_address,
         )
         try:
             connection.request(method, path, body=body, headers=headers)
