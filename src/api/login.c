@@ -136,7 +136,7 @@ check_credentials(struct json_object *body, const char *login, struct stored_log
 
 
 static void
-refuse(struct context *ctx, const struct limit_keys *keys)
+reject_login(struct context *ctx, const struct limit_keys *keys)
 {
 	struct error err;
 
@@ -177,7 +177,7 @@ login_post(void *opaque)
 	if (!check_credentials(body, login, &stored, &accepted, &err))
 		goto fail;
 	if (!accepted) {
-		refuse(ctx, &keys);
+		reject_login(ctx, &keys);
 		goto done;
 	}
 

@@ -1,7 +1,7 @@
 /*
  * Counters of failed attempts per key (a login, a client address) over a
  * fixed window, kept in Redis (INCR, then EXPIRE NX) so that every worker
- * shares them.  When Redis does not answer, each worker counts in its own
+ * shares them.  When Redis does not respond, each worker counts in its own
  * memory instead: a weaker limit, never none.
  */
 #ifndef PERFIMMO_RATELIMIT_H
