@@ -25,4 +25,11 @@ void company_patch(void *context);
 void agency_post(void *context);
 void agency_patch(void *context);
 
+void patrimony_post(void *context);
+void patrimony_patch(void *context);
+void lot_post(void *context);
+void lot_patch(void *context);
+void provider_contact_post(void *context);
+void provider_contact_patch(void *context);
+
 #endif
