@@ -32,4 +32,13 @@ void lot_patch(void *context);
 void provider_contact_post(void *context);
 void provider_contact_patch(void *context);
 
+void patrimonies_get(void *context);
+void patrimony_get(void *context);
+void patrimony_managers_get(void *context);
+void lots_get(void *context);
+void lot_get(void *context);
+void providers_get(void *context);
+void provider_get(void *context);
+void providers_suggest_get(void *context);
+
 #endif

@@ -17,6 +17,15 @@ const struct route routes[] = {
 	{"/api/vEvent/lots/{uid}", METHOD_PATCH, ROUTE_BODY, lot_patch},
 	{"/api/vEvent/providercontacts", METHOD_POST, ROUTE_BODY, provider_contact_post},
 	{"/api/vEvent/providercontacts/{uid}", METHOD_PATCH, ROUTE_BODY, provider_contact_patch},
+
+	{"/api/v1/patrimonies", METHOD_GET, 0, patrimonies_get},
+	{"/api/v1/patrimonies/{uid}", METHOD_GET, 0, patrimony_get},
+	{"/api/v1/patrimonies/{uid}/patrimonymanagers", METHOD_GET, 0, patrimony_managers_get},
+	{"/api/v1/lots", METHOD_GET, 0, lots_get},
+	{"/api/v1/lots/{uid}", METHOD_GET, 0, lot_get},
+	{"/api/v1/providercontacts", METHOD_GET, 0, providers_get},
+	{"/api/v1/providercontacts/suggest", METHOD_GET, 0, providers_suggest_get},
+	{"/api/v1/providercontacts/{uid}", METHOD_GET, 0, provider_get},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);
