@@ -51,7 +51,8 @@ paged_reply(struct request *req, const struct listing_page *page,
 		error_set(&err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		response_error(req, &err);
 	} else {
-		whole = range->start == 0 && (long long)page->returned == page->count;
+		whole = page->count == 0 ||
+		    (range->start == 0 && (long long)page->returned == page->count);
 		response_raw(req, whole ? 200 : 206, body.data, body.len);
 	}
 	strbuf_free(&body);
