@@ -1,4 +1,4 @@
-/* Answers of the paginated lists. */
+/* Responses of the paginated lists. */
 #include <stdio.h>
 
 #include "http/response.h"

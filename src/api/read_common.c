@@ -40,6 +40,8 @@ read_tristate(const struct query *q, const char *name, int *value, struct error 
 
 	if (!query_bool(q, name, &flag, &present, err))
 		return false;
-	*value = present ? (flag ? 1 : 0) : -1;
+	*value = -1;
+	if (present)
+		*value = flag ? 1 : 0;
 	return true;
 }

@@ -53,18 +53,19 @@ patrimony_building_key(const char *label)
 }
 
 
-/* Appends the folded string field NAME of OBJECT ("" when absent) and a separator. */
+/*
+ * Appends the folded string field NAME of OBJECT ("" when absent), prefixed
+ * by its length so that two different addresses never give the same key.
+ */
 static void
 append_folded(struct strbuf *key, struct json_object *object, const char *name)
 {
 	const char *value = domain_string(object, name);
 	char *folded = fold_text(value != NULL ? value : "", value != NULL ? strlen(value) : 0);
 
-	if (folded != NULL)
-		strbuf_puts(key, folded);
+	strbuf_printf(key, "%zu:%s", folded != NULL ? strlen(folded) : 0,
+	    folded != NULL ? folded : "");
 	free(folded);
-	/* U+001F cannot come from a folded JSON field boundary, so keys cannot collide. */
-	strbuf_puts(key, "\x1f");
 }
 
 

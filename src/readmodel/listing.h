@@ -1,6 +1,6 @@
 /*
  * Paginated lists of the read API: count the items a filter matches, then
- * fetch the page a `range` asks for, each item rendered as JSON by SQL.
+ * fetch the page a `range` requests, each item rendered as JSON by SQL.
  * (The generic company-list helper may replace this one once it lands.)
  */
 #ifndef PERFIMMO_LISTING_H
@@ -51,7 +51,7 @@ void listing_page_init(struct listing_page *page);
 void listing_page_free(struct listing_page *page);
 
 /*
- * Counts the items of QUERY and fetches those RANGE asks for into PAGE.
+ * Counts the items of QUERY and fetches those RANGE requests into PAGE.
  * When RANGE starts at or past a non-zero count, PAGE holds the count and
  * no item: the caller answers 416.
  */
