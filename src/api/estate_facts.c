@@ -48,7 +48,7 @@ facts_load_agency(const char *uid, struct agency_fact *fact, struct error *err)
 	memset(fact, 0, sizeof(*fact));
 	snprintf(fact->uid, sizeof(fact->uid), "%s", uid);
 
-	/* The read table tells which company stream holds the agency. */
+	/* The read table gives the company stream that contains the agency. */
 	result = pg_query("SELECT company_uid::text FROM agencies WHERE uid = $1",
 	    1, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)

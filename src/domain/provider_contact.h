@@ -58,7 +58,7 @@ bool provider_contact_validate(const char *command_type, struct json_object *bod
 
 /*
  * True when the contact STATE exists and is visible in SCOPE.
- * COMPANY_CALL_CENTERS holds the call centers of the contact's companies.
+ * COMPANY_CALL_CENTERS contains the call centers of the contact's companies.
  */
 bool provider_contact_visible(const struct scope *scope,
     const struct provider_contact_state *state, const struct uid_list *company_call_centers);

@@ -52,8 +52,8 @@ void listing_page_free(struct listing_page *page);
 
 /*
  * Counts the items of QUERY and fetches those RANGE requests into PAGE.
- * When RANGE starts at or past a non-zero count, PAGE holds the count and
- * no item: the caller answers 416.
+ * When RANGE starts at or past a non-zero count, PAGE contains the count and
+ * no item, so the caller sends 416.
  */
 bool listing_fetch(const struct listing_query *query, const struct range *range,
     struct listing_page *page, struct error *err);
