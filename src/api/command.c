@@ -112,6 +112,11 @@ decode(struct command_run *run, const struct command_endpoint *endpoint,
 	normalised = schema_validate(body, (*spec)->fields, err);
 	if (normalised == NULL)
 		goto done;
+	if ((*spec)->validate != NULL && !(*spec)->validate((*spec)->type, normalised, err)) {
+		json_object_put(normalised);
+		normalised = NULL;
+		goto done;
+	}
 
 	if (endpoint->target_param < 0) {
 		if (body_uid[0] != '\0')

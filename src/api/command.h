@@ -32,6 +32,13 @@ struct command_spec {
 	 * Returns false with ERR set when the command is rejected.
 	 */
 	bool (*execute)(struct command_run *run, struct error *err);
+
+	/*
+	 * Optional value rules beyond the schema, checked on the normalised
+	 * body before any stored state is read (a 400 that needs no state).
+	 * Returns false with ERR set when the body breaks one.
+	 */
+	bool (*validate)(const char *type, struct json_object *body, struct error *err);
 };
 
 struct command_endpoint {

@@ -277,34 +277,34 @@ execute_update(struct command_run *run, struct error *err)
 
 
 static const struct command_spec create_specs[] = {
-	{"CreateClientAccount", create_client_account_fields, execute_create},
-	{"CreateClientAccountHolding", create_holding_fields, execute_create},
-	{"CreateCallCenter", create_call_center_fields, execute_create},
-	{NULL, NULL, NULL},
+	{"CreateClientAccount", create_client_account_fields, execute_create, NULL},
+	{"CreateClientAccountHolding", create_holding_fields, execute_create, NULL},
+	{"CreateCallCenter", create_call_center_fields, execute_create, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_spec update_specs[] = {
-	{"IdentifyCompany", identify_fields, execute_update},
-	{"CancelCompany", cancel_fields, execute_update},
-	{"ReactiveCompany", reactive_fields, execute_update},
-	{"UpdateClientAccount", update_client_account_fields, execute_update},
-	{"UpdateClientAccountHolding", update_named_fields, execute_update},
-	{"UpdateCallCenter", update_named_fields, execute_update},
-	{"UpgradeCompanyToPremiumAccount", upgraded_fields, execute_update},
-	{"DowngradePremiumAccount", downgraded_fields, execute_update},
-	{"UpgradeCompanyToStandardAccount", upgraded_fields, execute_update},
-	{NULL, NULL, NULL},
+	{"IdentifyCompany", identify_fields, execute_update, NULL},
+	{"CancelCompany", cancel_fields, execute_update, NULL},
+	{"ReactiveCompany", reactive_fields, execute_update, NULL},
+	{"UpdateClientAccount", update_client_account_fields, execute_update, NULL},
+	{"UpdateClientAccountHolding", update_named_fields, execute_update, NULL},
+	{"UpdateCallCenter", update_named_fields, execute_update, NULL},
+	{"UpgradeCompanyToPremiumAccount", upgraded_fields, execute_update, NULL},
+	{"DowngradePremiumAccount", downgraded_fields, execute_update, NULL},
+	{"UpgradeCompanyToStandardAccount", upgraded_fields, execute_update, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_spec create_agency_specs[] = {
-	{"CreateAgency", create_agency_fields, execute_update},
-	{NULL, NULL, NULL},
+	{"CreateAgency", create_agency_fields, execute_update, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_spec agency_specs[] = {
-	{"DeleteAgency", delete_agency_fields, execute_update},
-	{"UpdateAgency", update_agency_fields, execute_update},
-	{NULL, NULL, NULL},
+	{"DeleteAgency", delete_agency_fields, execute_update, NULL},
+	{"UpdateAgency", update_agency_fields, execute_update, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_endpoint create_endpoint = {"company", true, -1, create_specs};

@@ -29,5 +29,20 @@ void login_post(void *context);
 void logout_post(void *context);
 void user_post(void *context);
 void user_patch(void *context);
+void patrimony_post(void *context);
+void patrimony_patch(void *context);
+void lot_post(void *context);
+void lot_patch(void *context);
+void provider_contact_post(void *context);
+void provider_contact_patch(void *context);
+
+void patrimonies_get(void *context);
+void patrimony_get(void *context);
+void patrimony_managers_get(void *context);
+void lots_get(void *context);
+void lot_get(void *context);
+void providers_get(void *context);
+void provider_get(void *context);
+void providers_suggest_get(void *context);
 
 #endif

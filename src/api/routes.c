@@ -14,6 +14,22 @@ const struct route routes[] = {
 	{"/api/vEvent/clientcompanies/{uid}/agencies/{uid}", METHOD_PATCH, ROUTE_BODY, agency_patch},
 	{"/api/vEvent/users", METHOD_POST, ROUTE_BODY, user_post},
 	{"/api/vEvent/users/{uid}", METHOD_PATCH, ROUTE_BODY, user_patch},
+
+	{"/api/vEvent/patrimonies", METHOD_POST, ROUTE_BODY, patrimony_post},
+	{"/api/vEvent/patrimonies/{uid}", METHOD_PATCH, ROUTE_BODY, patrimony_patch},
+	{"/api/vEvent/lots", METHOD_POST, ROUTE_BODY, lot_post},
+	{"/api/vEvent/lots/{uid}", METHOD_PATCH, ROUTE_BODY, lot_patch},
+	{"/api/vEvent/providercontacts", METHOD_POST, ROUTE_BODY, provider_contact_post},
+	{"/api/vEvent/providercontacts/{uid}", METHOD_PATCH, ROUTE_BODY, provider_contact_patch},
+
+	{"/api/v1/patrimonies", METHOD_GET, 0, patrimonies_get},
+	{"/api/v1/patrimonies/{uid}", METHOD_GET, 0, patrimony_get},
+	{"/api/v1/patrimonies/{uid}/patrimonymanagers", METHOD_GET, 0, patrimony_managers_get},
+	{"/api/v1/lots", METHOD_GET, 0, lots_get},
+	{"/api/v1/lots/{uid}", METHOD_GET, 0, lot_get},
+	{"/api/v1/providercontacts", METHOD_GET, 0, providers_get},
+	{"/api/v1/providercontacts/suggest", METHOD_GET, 0, providers_suggest_get},
+	{"/api/v1/providercontacts/{uid}", METHOD_GET, 0, provider_get},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

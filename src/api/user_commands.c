@@ -290,24 +290,24 @@ execute(struct command_run *run, struct error *err)
 
 
 static const struct command_spec reference_specs[] = {
-	{"ReferenceCallCenterUser", reference_fields, execute},
-	{"ReferenceClientAccountManager", reference_fields, execute},
-	{"ReferenceExecutive", reference_executive_fields, execute},
-	{"ReferencePatrimonyManager", reference_patrimony_manager_fields, execute},
-	{NULL, NULL, NULL},
+	{"ReferenceCallCenterUser", reference_fields, execute, NULL},
+	{"ReferenceClientAccountManager", reference_fields, execute, NULL},
+	{"ReferenceExecutive", reference_executive_fields, execute, NULL},
+	{"ReferencePatrimonyManager", reference_patrimony_manager_fields, execute, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_spec update_specs[] = {
-	{"AssociateUserWithAgency", agency_fields, execute},
-	{"DissociateUserFromAgency", agency_fields, execute},
-	{"AssociateUserWithPatrimony", patrimony_fields, execute},
-	{"DissociateUserFromPatrimony", patrimony_fields, execute},
-	{"DisableUser", no_fields, execute},
-	{"EnableUser", no_fields, execute},
-	{"DowngradeExecutiveToPatrimonyManager", downgrade_fields, execute},
-	{"UpdateUser", update_user_fields, execute},
-	{"UpdateLogin", update_login_fields, execute},
-	{NULL, NULL, NULL},
+	{"AssociateUserWithAgency", agency_fields, execute, NULL},
+	{"DissociateUserFromAgency", agency_fields, execute, NULL},
+	{"AssociateUserWithPatrimony", patrimony_fields, execute, NULL},
+	{"DissociateUserFromPatrimony", patrimony_fields, execute, NULL},
+	{"DisableUser", no_fields, execute, NULL},
+	{"EnableUser", no_fields, execute, NULL},
+	{"DowngradeExecutiveToPatrimonyManager", downgrade_fields, execute, NULL},
+	{"UpdateUser", update_user_fields, execute, NULL},
+	{"UpdateLogin", update_login_fields, execute, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct command_endpoint reference_endpoint = {"user", true, -1, reference_specs};

@@ -1,0 +1,66 @@
+/* Lot reads. */
+#include <stdio.h>
+
+#include "db/pg.h"
+#include "lots.h"
+#include "scope_sql.h"
+
+/* Every user who sees a patrimony may send the lot commands on its lots. */
+#define LOT_ITEM_FORMAT "lot_view(l.uid, $%d::text, true)"
+
+
+bool
+lots_list(const char *patrimony_uid, char **building_uids, const char *base_url,
+    const struct range *range, struct listing_page *page, struct error *err)
+{
+	const char *extra[1] = {base_url};
+	struct sql_builder b;
+	struct listing_query query;
+	char item[64];
+	bool ok;
+
+	sql_builder_init(&b);
+	sql_builder_puts(&b, "FROM lots l WHERE NOT l.deleted AND l.patrimony_uid = ");
+	sql_builder_param(&b, patrimony_uid, "uuid");
+	if (building_uids != NULL && building_uids[0] != NULL) {
+		sql_builder_puts(&b, " AND EXISTS (SELECT 1 FROM lot_addresses a"
+		    " WHERE a.lot_uid = l.uid AND a.building_uid = ANY (");
+		sql_builder_uuid_array(&b, building_uids);
+		sql_builder_puts(&b, "))");
+	}
+
+	snprintf(item, sizeof(item), LOT_ITEM_FORMAT, listing_extra_param(&b, 0));
+	query = (struct listing_query){&b, "l.ref_folded, l.uid", item, extra, 1};
+	ok = listing_fetch(&query, range, page, err);
+	sql_builder_free(&b);
+	return ok;
+}
+
+
+bool
+lot_detail(const char *uid, const struct actor *actor, const char *base_url,
+    struct strbuf *out, bool *found, struct error *err)
+{
+	struct sql_builder b;
+	PGresult *result;
+
+	sql_builder_init(&b);
+	sql_builder_puts(&b, "SELECT lot_view(l.uid, ");
+	sql_builder_param(&b, base_url, "text");
+	sql_builder_puts(&b, ", true)::text FROM lots l JOIN patrimonies p ON p.uid = l.patrimony_uid"
+	    " WHERE NOT l.deleted AND l.uid = ");
+	sql_builder_param(&b, uid, "uuid");
+	scope_sql_patrimony(&b, actor, "p");
+	result = b.failed ? NULL : pg_query(b.sql.data, b.count, (const char *const *)b.params,
+	    PGRES_TUPLES_OK, err);
+	if (b.failed)
+		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	sql_builder_free(&b);
+	if (result == NULL)
+		return false;
+	*found = PQntuples(result) > 0;
+	if (*found)
+		strbuf_puts(out, PQgetvalue(result, 0, 0));
+	PQclear(result);
+	return true;
+}

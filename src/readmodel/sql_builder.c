@@ -1,0 +1,76 @@
+/* Parameterised SQL statements built piece by piece. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql_builder.h"
+
+
+void
+sql_builder_init(struct sql_builder *builder)
+{
+	strbuf_init(&builder->sql);
+	builder->params = NULL;
+	builder->count = 0;
+	builder->failed = false;
+}
+
+
+void
+sql_builder_free(struct sql_builder *builder)
+{
+	for (int i = 0; i < builder->count; i++)
+		free(builder->params[i]);
+	free(builder->params);
+	strbuf_free(&builder->sql);
+	builder->params = NULL;
+	builder->count = 0;
+}
+
+
+void
+sql_builder_puts(struct sql_builder *builder, const char *text)
+{
+	strbuf_puts(&builder->sql, text);
+	if (builder->sql.failed)
+		builder->failed = true;
+}
+
+
+void
+sql_builder_param(struct sql_builder *builder, const char *value, const char *cast)
+{
+	char **grown = realloc(builder->params, (size_t)(builder->count + 1) * sizeof(*grown));
+	char *copy = value != NULL ? strdup(value) : NULL;
+
+	if (grown == NULL || (value != NULL && copy == NULL)) {
+		free(copy);
+		if (grown != NULL)
+			builder->params = grown;
+		builder->failed = true;
+		return;
+	}
+	builder->params = grown;
+	builder->params[builder->count++] = copy;
+	strbuf_printf(&builder->sql, "$%d", builder->count);
+	if (cast != NULL)
+		strbuf_printf(&builder->sql, "::%s", cast);
+}
+
+
+void
+sql_builder_uuid_array(struct sql_builder *builder, char **items)
+{
+	struct strbuf literal;
+
+	/* SafeUUIDs hold only hexadecimal digits and hyphens: no quoting needed. */
+	strbuf_init(&literal);
+	strbuf_puts(&literal, "{");
+	for (size_t i = 0; items != NULL && items[i] != NULL; i++)
+		strbuf_printf(&literal, "%s%s", i > 0 ? "," : "", items[i]);
+	strbuf_puts(&literal, "}");
+	if (literal.failed)
+		builder->failed = true;
+	else
+		sql_builder_param(builder, literal.data, "uuid[]");
+	strbuf_free(&literal);
+}
