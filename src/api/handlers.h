@@ -20,6 +20,12 @@ struct context {
 void health_get(void *context);
 void events_feed_get(void *context);
 
+void clientcompanies_get(void *context);
+void clientcompany_get(void *context);
+void clientcompany_agencies_get(void *context);
+void clientcompany_users_get(void *context);
+void clientcompany_subsidiaries_get(void *context);
+
 void company_post(void *context);
 void company_patch(void *context);
 void agency_post(void *context);

@@ -8,6 +8,12 @@ const struct route routes[] = {
 	{"/api/v1/login", METHOD_POST, ROUTE_PUBLIC | ROUTE_BODY, login_post},
 	{"/api/v1/logout", METHOD_POST, ROUTE_BODY | ROUTE_EMPTY_BODY_OK | ROUTE_ENDS_SESSION, logout_post},
 
+	{"/api/v1/clientcompanies", METHOD_GET, 0, clientcompanies_get},
+	{"/api/v1/clientcompanies/{uid}", METHOD_GET, 0, clientcompany_get},
+	{"/api/v1/clientcompanies/{uid}/agencies", METHOD_GET, 0, clientcompany_agencies_get},
+	{"/api/v1/clientcompanies/{uid}/users", METHOD_GET, 0, clientcompany_users_get},
+	{"/api/v1/clientcompanies/{uid}/subsidiaries", METHOD_GET, 0, clientcompany_subsidiaries_get},
+
 	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY, company_post},
 	{"/api/vEvent/clientcompanies/{uid}", METHOD_PATCH, ROUTE_BODY, company_patch},
 	{"/api/vEvent/clientcompanies/{uid}/agencies", METHOD_POST, ROUTE_BODY, agency_post},

@@ -1,0 +1,289 @@
+/* Company, agency, subsidiary and company-user reads, with their scopes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/pg.h"
+#include "companies.h"
+#include "search.h"
+
+/*
+ * Companies the user sees: the superUser all of them; a call-center user
+ * his call center and every company whose call center it is; a client
+ * account manager his company and its holding; an executive or a patrimony
+ * manager his company.  $1 is the user type, $2 the user's company.
+ */
+#define COMPANY_VISIBLE(c) \
+	"($1::text = 'superUser' OR " c ".uid = $2::uuid" \
+	" OR ($1::text = 'callCenterUser' AND " c ".call_center_uid = $2::uuid)" \
+	" OR ($1::text = 'clientAccountManager' AND " c ".uid =" \
+	" (SELECT own.holding_uid FROM companies own WHERE own.uid = $2::uuid)))"
+
+/* CompanyQueryView of C, whose holding H is joined (NULL when none). */
+#define COMPANY_VIEW(c, h) \
+	"jsonb_strip_nulls(jsonb_build_object('uid', " c ".uid, 'name', " c ".name," \
+	" 'isActive', " c ".is_active, 'holding', CASE WHEN " h ".uid IS NOT NULL" \
+	" THEN jsonb_build_object('uid', " h ".uid, 'label', " h ".name) END," \
+	" 'siretNumber', " c ".siret, 'billingType', " c ".billing_type," \
+	" 'companyType', " c ".company_type))::text"
+
+#define COMPANY_FROM \
+	"FROM companies c LEFT JOIN companies h ON h.uid = c.holding_uid"
+
+#define COMPANY_ORDER "ORDER BY c.name_folded, c.uid"
+
+/* AgencyQueryView of agency A of company C; `ref` is the uid when none was given. */
+#define AGENCY_VIEW \
+	"jsonb_strip_nulls(jsonb_build_object('uid', a.uid, 'sda', a.agency -> 'sda'," \
+	" 'label', a.label, 'extName', a.agency -> 'extName', 'group', a.agency -> 'group'," \
+	" 'ref', coalesce(a.agency ->> 'ref', a.uid::text)," \
+	" 'company', jsonb_build_object('uid', c.uid, 'name', c.name, 'holding', c.holding_uid)," \
+	" 'address', a.agency -> 'address', 'phones', coalesce(a.agency -> 'phones', '[]')," \
+	" 'fax', a.agency -> 'fax', 'emails', coalesce(a.agency -> 'emails', '[]')," \
+	" 'isActive', a.is_active))::text"
+
+/*
+ * UserQueryView of user U of company C.  `job` and `phone` are read
+ * through to_jsonb so that a users table without them still works.
+ * TODO: managedPatrimonies, and managedAgencies of patrimony managers,
+ * need the patrimony read model, which does not exist yet.
+ */
+#define USER_VIEW \
+	"jsonb_strip_nulls(jsonb_build_object('uid', u.uid, 'login', u.login," \
+	" 'company', jsonb_build_object('uid', c.uid, 'label', c.name)," \
+	" 'managedAgencies', CASE WHEN u.user_type = 'executive' THEN" \
+	" (SELECT coalesce(jsonb_agg(jsonb_build_object('uid', a.uid, 'label', a.label)" \
+	" ORDER BY a.label_folded, a.uid), '[]') FROM user_agencies ua" \
+	" JOIN agencies a ON a.uid = ua.agency_uid WHERE ua.user_uid = u.uid) END," \
+	" 'firstName', u.first_name, 'lastName', u.last_name," \
+	" 'job', to_jsonb(u) -> 'job', 'phone', to_jsonb(u) -> 'phone'," \
+	" 'isActive', u.is_active, 'userType', u.user_type))::text"
+
+
+/* Fills the two parameters of COMPANY_VISIBLE: user type and company. */
+static void
+actor_params(const struct actor *actor, const char **params)
+{
+	params[0] = actor_type_name(actor->type);
+	params[1] = actor->company_uid[0] != '\0' ? actor->company_uid : NULL;
+}
+
+
+static const char *
+active_param(enum active_filter active)
+{
+	return active == ACTIVE_ONLY ? "true" : active == INACTIVE_ONLY ? "false" : NULL;
+}
+
+
+/* Sets *EXISTS when the tenant's schema has the table NAME. */
+static bool
+table_exists(const char *name, bool *exists, struct error *err)
+{
+	const char *params[1] = {name};
+	PGresult *result = pg_query("SELECT to_regclass($1) IS NOT NULL", 1, params,
+	    PGRES_TUPLES_OK, err);
+
+	if (result == NULL)
+		return false;
+	*exists = strcmp(PQgetvalue(result, 0, 0), "t") == 0;
+	PQclear(result);
+	return true;
+}
+
+
+bool
+companies_list(const struct actor *actor, const struct company_filter *filter,
+    struct page *page, struct error *err)
+{
+	const char *params[4 + QUERY_LIST_MAX];
+	struct strbuf where;
+	char **patterns;
+	int count = 4;
+	bool ok;
+
+	patterns = search_like_patterns(filter->terms, err);
+	if (patterns == NULL)
+		return false;
+
+	actor_params(actor, params);
+	params[2] = filter->holding_uid;
+	params[3] = filter->company_type;
+	strbuf_init(&where);
+	strbuf_puts(&where, COMPANY_FROM " WHERE " COMPANY_VISIBLE("c")
+	    " AND ($3::uuid IS NULL OR (c.company_type = 'ClientAccount' AND c.holding_uid = $3::uuid))"
+	    " AND ($4::text IS NULL OR c.company_type = $4::text)");
+
+	/* One LIKE per term, on the folded name or the SIRET, each served by a trigram index. */
+	for (size_t i = 0; patterns[i] != NULL && count < 4 + QUERY_LIST_MAX; i++) {
+		params[count++] = patterns[i];
+		strbuf_printf(&where, " AND (c.name_folded LIKE $%d OR c.siret LIKE $%d)",
+		    count, count);
+	}
+
+	ok = !where.failed ||
+	    error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	if (ok)
+		ok = page_fetch(page, where.data, COMPANY_VIEW("c", "h"), COMPANY_ORDER,
+		    count, params, err);
+	strbuf_free(&where);
+	free(patterns);
+	return ok;
+}
+
+
+bool
+companies_get(const struct actor *actor, const char *uid, bool *found,
+    struct strbuf *out, struct error *err)
+{
+	const char *params[3];
+	PGresult *result;
+
+	actor_params(actor, params);
+	params[2] = uid;
+	result = pg_query("SELECT " COMPANY_VIEW("c", "h") " "
+	    COMPANY_FROM " WHERE c.uid = $3::uuid AND " COMPANY_VISIBLE("c"),
+	    3, params, PGRES_TUPLES_OK, err);
+	if (result == NULL)
+		return false;
+
+	*found = PQntuples(result) == 1;
+	if (*found)
+		strbuf_puts(out, PQgetvalue(result, 0, 0));
+	PQclear(result);
+	return true;
+}
+
+
+/*
+ * Writes into SCOPE the uuid[] literal of the agencies ACTOR is limited
+ * to, or leaves it NULL when he sees every agency of a visible company.
+ */
+static bool
+agency_scope(const struct actor *actor, struct strbuf *scope, struct error *err)
+{
+	const char *params[1] = {actor->uid};
+	PGresult *result;
+	bool exists;
+
+	if (actor->type == USER_PATRIMONY_MANAGER) {
+		/* TODO: the agencies of his patrimonies, once patrimonies are projected. */
+		strbuf_puts(scope, "{}");
+		return true;
+	}
+	if (actor->type != USER_EXECUTIVE)
+		return true;
+
+	if (!table_exists("user_agencies", &exists, err))
+		return false;
+	if (!exists) {
+		strbuf_puts(scope, "{}");
+		return true;
+	}
+	result = pg_query("SELECT coalesce(array_agg(agency_uid), '{}')::text"
+	    "  FROM user_agencies WHERE user_uid = $1::uuid", 1, params, PGRES_TUPLES_OK, err);
+	if (result == NULL)
+		return false;
+	strbuf_puts(scope, PQgetvalue(result, 0, 0));
+	PQclear(result);
+	return true;
+}
+
+
+bool
+companies_agencies(const struct actor *actor, const char *company_uid,
+    enum active_filter active, struct page *page, struct error *err)
+{
+	const char *params[3];
+	struct strbuf scope;
+	bool ok;
+
+	strbuf_init(&scope);
+	if (!agency_scope(actor, &scope, err)) {
+		strbuf_free(&scope);
+		return false;
+	}
+	params[0] = company_uid;
+	params[1] = active_param(active);
+	params[2] = scope.len > 0 ? scope.data : NULL;
+
+	ok = page_fetch(page,
+	    "FROM agencies a JOIN companies c ON c.uid = a.company_uid"
+	    " WHERE a.company_uid = $1::uuid AND c.company_type = 'ClientAccount'"
+	    "   AND ($2::boolean IS NULL OR a.is_active = $2::boolean)"
+	    "   AND ($3::uuid[] IS NULL OR a.uid = ANY ($3::uuid[]))",
+	    AGENCY_VIEW, "ORDER BY a.label_folded, a.uid", 3, params, err);
+	strbuf_free(&scope);
+	return ok;
+}
+
+
+bool
+companies_agency_visible(const struct actor *actor, const char *agency_uid,
+    bool *visible, struct error *err)
+{
+	const char *params[2];
+	struct strbuf scope;
+	PGresult *result;
+
+	strbuf_init(&scope);
+	if (!agency_scope(actor, &scope, err)) {
+		strbuf_free(&scope);
+		return false;
+	}
+	if (scope.len == 0) {
+		*visible = true;
+		strbuf_free(&scope);
+		return true;
+	}
+
+	params[0] = agency_uid;
+	params[1] = scope.data;
+	result = pg_query("SELECT $1::uuid = ANY ($2::uuid[])", 2, params,
+	    PGRES_TUPLES_OK, err);
+	strbuf_free(&scope);
+	if (result == NULL)
+		return false;
+	*visible = strcmp(PQgetvalue(result, 0, 0), "t") == 0;
+	PQclear(result);
+	return true;
+}
+
+
+bool
+companies_users(const char *company_uid, enum active_filter active,
+    struct page *page, struct error *err)
+{
+	const char *params[2] = {company_uid, active_param(active)};
+	bool users, user_agencies;
+
+	/* The users read model comes with the user aggregate; until then no company has users. */
+	if (!table_exists("users", &users, err) ||
+	    !table_exists("user_agencies", &user_agencies, err))
+		return false;
+	if (!users || !user_agencies)
+		return true;
+
+	return page_fetch(page,
+	    "FROM users u JOIN companies c ON c.uid = u.company_uid"
+	    " WHERE u.company_uid = $1::uuid"
+	    "   AND ($2::boolean IS NULL OR u.is_active = $2::boolean)",
+	    USER_VIEW,
+	    "ORDER BY perfimmo_ext.fold(u.last_name), perfimmo_ext.fold(u.first_name), u.uid",
+	    2, params, err);
+}
+
+
+bool
+companies_subsidiaries(const struct actor *actor, const char *holding_uid,
+    struct page *page, struct error *err)
+{
+	const char *params[3];
+
+	actor_params(actor, params);
+	params[2] = holding_uid;
+	return page_fetch(page,
+	    COMPANY_FROM " WHERE c.company_type = 'ClientAccount' AND c.holding_uid = $3::uuid"
+	    " AND " COMPANY_VISIBLE("c"),
+	    COMPANY_VIEW("c", "h"), COMPANY_ORDER, 3, params, err);
+}
