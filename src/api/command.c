@@ -255,6 +255,11 @@ command_handle(struct context *ctx, const struct command_endpoint *endpoint)
 		return;
 	}
 	run.cmd.type = spec->type;
+	if (spec->check != NULL && !spec->check(&run, &err)) {
+		response_error(ctx->req, &err);
+		json_object_put(run.cmd.body);
+		return;
+	}
 
 	for (int i = 0; i < MAX_ATTEMPTS && result == ATTEMPT_CONFLICT; i++) {
 		strbuf_reset(&stored);

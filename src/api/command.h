@@ -39,6 +39,13 @@ struct command_spec {
 	 * Returns false with ERR set when the body breaks one.
 	 */
 	bool (*validate)(const char *type, struct json_object *body, struct error *err);
+
+	/*
+	 * Optional value rules that need the path but no stored state, such as
+	 * a body uid that must equal a path uid.  Runs before the transaction,
+	 * so its 400 InvalidCommand comes before a duplicate processUid's 409.
+	 */
+	bool (*check)(const struct command_run *run, struct error *err);
 };
 
 struct command_endpoint {

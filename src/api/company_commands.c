@@ -9,6 +9,7 @@
 #include "domain/company.h"
 #include "handlers.h"
 #include "journal/journal.h"
+#include "readmodel/companies.h"
 
 static const char *const billing_types[] = {"SponsoredAccount", "PremiumAccount", "StandardAccount", NULL};
 
@@ -207,37 +208,63 @@ agency_uid_used(const char *uid, bool *used, struct error *err)
 }
 
 
-/*
- * The agency uid of an agency command: the path's for W6, the body's or a
- * new one for CreateAgency.  A body uid that differs from the path is a
- * schema error (400), found before any state is read.
- */
-static bool
-agency_uid_of(struct command_run *run, char uid[37], struct error *err)
+/* Returns the agency uid the body names (agency.agencyUid or agencyUid), or NULL. */
+static const char *
+body_agency_uid(const struct command_run *run)
 {
-	struct request *req = run->ctx->req;
 	struct json_object *agency = NULL;
-	const char *body_uid;
+	const char *uid;
 
 	json_object_object_get_ex(run->cmd.body, "agency", &agency);
-	body_uid = domain_string(agency, "agencyUid");
-	if (body_uid == NULL)
-		body_uid = domain_string(run->cmd.body, "agencyUid");
+	uid = domain_string(agency, "agencyUid");
+	return uid != NULL ? uid : domain_string(run->cmd.body, "agencyUid");
+}
 
-	if (req->param_count < 2) {
-		if (body_uid != NULL)
-			memcpy(uid, body_uid, 37);
-		else
-			command_new_uid(uid);
+
+/* W6: an agency uid in the body must be the path's (400 InvalidCommand). */
+static bool
+check_agency_path(const struct command_run *run, struct error *err)
+{
+	const char *body_uid = body_agency_uid(run);
+
+	if (body_uid == NULL || strcmp(body_uid, run->ctx->req->params[1]) == 0)
 		return true;
-	}
-	memcpy(uid, req->params[1], 37);
-	if (body_uid != NULL && strcmp(body_uid, uid) != 0) {
-		error_set(err, ERR_INVALID_COMMAND, "différent de l'agence du chemin",
-		    "differs from the agency in the path");
-		error_prefix_path(err, agency != NULL ? "agency.agencyUid" : "agencyUid");
+	error_set(err, ERR_INVALID_COMMAND, "différent de l'agence du chemin",
+	    "differs from the agency in the path");
+	error_prefix_path(err, strcmp(run->cmd.type, "UpdateAgency") == 0 ?
+	    "agency.agencyUid" : "agencyUid");
+	return false;
+}
+
+
+/* The agency of an agency command: the path's, or for CreateAgency the body's or a new one. */
+static void
+agency_uid_of(const struct command_run *run, char uid[37])
+{
+	const char *body_uid = body_agency_uid(run);
+
+	if (run->ctx->req->param_count >= 2)
+		memcpy(uid, run->ctx->req->params[1], 37);
+	else if (body_uid != NULL)
+		memcpy(uid, body_uid, 37);
+	else
+		command_new_uid(uid);
+}
+
+
+/* W6: whether the actor may see the path's agency (executives and patrimony managers may not see them all). */
+static bool
+load_agency_hidden(const struct command_run *run, const char *agency_uid,
+    bool *hidden, struct error *err)
+{
+	bool visible = true;
+
+	*hidden = false;
+	if (run->ctx->req->param_count < 2)
+		return true;
+	if (!companies_agency_visible(run->cmd.actor, agency_uid, &visible, err))
 		return false;
-	}
+	*hidden = !visible;
 	return true;
 }
 
@@ -253,8 +280,7 @@ execute_update(struct command_run *run, struct error *err)
 	bool ok = true;
 
 	if (agency_command) {
-		if (!agency_uid_of(run, agency_uid, err))
-			return false;
+		agency_uid_of(run, agency_uid);
 		facts.agency_uid = agency_uid;
 	}
 
@@ -264,6 +290,8 @@ execute_update(struct command_run *run, struct error *err)
 	    load_actor_company(run->cmd.actor, &actor_company, err);
 	if (ok && strcmp(run->cmd.type, "CreateAgency") == 0)
 		ok = agency_uid_used(agency_uid, &facts.agency_uid_used, err);
+	if (ok && agency_command)
+		ok = load_agency_hidden(run, agency_uid, &facts.agency_hidden, err);
 	if (holding_uid != NULL && strcmp(run->cmd.type, "UpdateClientAccount") == 0)
 		facts.holding = &holding;
 	if (ok)
@@ -302,8 +330,8 @@ static const struct command_spec create_agency_specs[] = {
 };
 
 static const struct command_spec agency_specs[] = {
-	{"DeleteAgency", delete_agency_fields, execute_update, NULL},
-	{"UpdateAgency", update_agency_fields, execute_update, NULL},
+	{"DeleteAgency", delete_agency_fields, execute_update, NULL, check_agency_path},
+	{"UpdateAgency", update_agency_fields, execute_update, NULL, check_agency_path},
 	{NULL, NULL, NULL, NULL},
 };
 

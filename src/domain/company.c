@@ -382,18 +382,19 @@ decide_update_client_account(const struct command *cmd,
 }
 
 
-/* The agency of the path must exist in this company and not be deleted. */
+/*
+ * The agency of the path must exist in this company, not be deleted, and
+ * be visible to the actor: one he may not see is reported as missing.
+ */
 static bool
-check_agency(const struct command *cmd, const struct company_update_facts *facts,
-    struct error *err)
+check_agency(const struct company_update_facts *facts, struct error *err)
 {
 	const struct company_agency *agency = company_agency(facts->target, facts->agency_uid);
 
-	if (agency == NULL || agency->deleted)
+	if (agency == NULL || agency->deleted || facts->agency_hidden)
 		return error_set(err, ERR_AGENCY_NOT_FOUND,
 		    "aucune agence %s dans la société %s", "no agency %s in company %s",
 		    facts->agency_uid, facts->target->uid);
-	(void)cmd;
 	return true;
 }
 
@@ -435,7 +436,7 @@ decide_agency(const struct command *cmd, const struct company_update_facts *fact
 		return emit_agency(cmd, facts, events, "createdDate", "AgencyCreated");
 	}
 
-	if (!check_agency(cmd, facts, err))
+	if (!check_agency(facts, err))
 		return false;
 	if (!role_allows(cmd, facts->target))
 		return domain_forbidden(err, cmd);
