@@ -22,6 +22,7 @@ usage(FILE *out)
 	    "                                           create an API key; prints it once, last line\n"
 	    "  key list --tenant T                      list API keys (ids, users, labels)\n"
 	    "  key revoke --tenant T --id ID            delete an API key\n"
+	    "  rebuild --tenant T                       rebuild the read-model tables from the journal\n"
 	    "  -c FILE   configuration file (default %s)\n",
 	    CONFIG_DEFAULT_PATH);
 }
@@ -155,6 +156,8 @@ main(int argc, char **argv)
 
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = migrate_command(&admin, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "rebuild") == 0)
+		rc = rebuild_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "tenant") == 0)
 		rc = tenant_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "superuser") == 0 || strcmp(argv[1], "password") == 0 ||
