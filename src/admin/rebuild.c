@@ -9,7 +9,9 @@
  * 2. One transaction takes the tenant's command lock, replays the events
  *    stored since step 1, and replaces the rows of the live tables with the
  *    shadow's.  Readers see the old rows until it commits, commands wait
- *    for the lock, and the tables keep their definitions and grants.
+ *    for the lock, and the tables keep their definitions and grants.  Like
+ *    a command, it raises the tenant's generation, so views cached before
+ *    the swap are not served after it.
  * 3. The shadow schema is dropped.
  */
 #include <stdio.h>
@@ -105,7 +107,7 @@ swap(struct admin *admin, const struct tenant *tenant, const char *shadow,
 	const char *params[2] = {tenant->schema, shadow};
 
 	return admin_exec(admin, "BEGIN", 0, NULL) &&
-	    admin_exec(admin, "SELECT true FROM command_lock FOR UPDATE", 0, NULL) &&
+	    admin_exec(admin, "UPDATE command_lock SET generation = generation + 1", 0, NULL) &&
 	    replay(admin, tenant, shadow, first_last, last) &&
 	    admin_exec(admin, "SELECT rebuild_swap($1, $2)", 2, params) &&
 	    admin_exec(admin, "COMMIT", 0, NULL);
