@@ -3,14 +3,13 @@
 The same cases (tests/data/fold_cases.tsv) drive tests/unit/test_fold.c, so
 both implementations of text folding must agree.  The function is created
 from the repository's SQL file inside a transaction that is rolled back, so
-the database is left unchanged.  Needs psql and PERFIMMO_ADMIN_DATABASE (a
-libpq connection string); the test is skipped when that variable is unset.
+the database is left unchanged.  It runs on the stack's database as its
+owner (PERFIMMO_ADMIN_DATABASE of the stack's env file), with psql.
 """
 
 import os
 import re
 import subprocess
-import unittest
 
 TOP = os.environ.get(
     "top_srcdir", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -61,20 +60,27 @@ def fold_in_sql(database, inputs):
     return [bytes.fromhex(row).decode("utf-8") for row in rows[:len(inputs)]]
 
 
-class FoldSqlTest(unittest.TestCase):
-    def test_fold_sql_matches_cases(self):
-        database = os.environ.get("PERFIMMO_ADMIN_DATABASE")
-        if not database:
-            raise unittest.SkipTest("PERFIMMO_ADMIN_DATABASE is not set")
+def test_fold_sql_matches_cases(env):
+    cases = read_cases()
 
-        cases = read_cases()
-        folded = fold_in_sql(database, [given for given, _ in cases])
+    folded = fold_in_sql(env["PERFIMMO_ADMIN_DATABASE"], [given for given, _ in cases])
 
-        self.assertEqual(len(folded), len(cases))
-        for (given, expected), actual in zip(cases, folded):
-            with self.subTest(input=given):
-                self.assertEqual(actual, expected)
+    assert len(folded) == len(cases)
+    for (given, expected), actual in zip(cases, folded):
+        assert actual == expected, f"fold({given!r})"
 
 
-if __name__ == "__main__":
-    unittest.main()
+def test_fold_sql_is_installed_version(env):
+    """The perfimmo_ext.fold() that migrations installed is the repository's."""
+    cases = read_cases()
+    script = "\n".join(
+        "SELECT encode(convert_to(perfimmo_ext.fold("
+        f"convert_from(decode('{given.encode('utf-8').hex()}', 'hex'), 'UTF8')), 'UTF8'), 'hex');"
+        for given, _ in cases)
+    result = subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", env["PERFIMMO_ADMIN_DATABASE"]],
+        input=script.encode("utf-8"), capture_output=True, timeout=60, check=False)
+
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.decode("ascii").split("\n")[:len(cases)]
+    assert [bytes.fromhex(row).decode("utf-8") for row in rows] == [expected for _, expected in cases]
