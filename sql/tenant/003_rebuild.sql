@@ -1,12 +1,12 @@
 -- What `perfimmo-admin rebuild` needs to rebuild the read model from the
 -- journal while the tenant keeps serving.
 --
--- table_registry classifies every table of the tenant's schema, and every
--- migration that creates a table must register it here:
---   read_model  a projection of the journal, filled by project_<kind>();
---               the rebuild replays the journal into an empty copy of it;
---   source      state the journal cannot give back (the journal itself,
---               credentials, keys, subscriptions); never touched.
+-- table_registry classifies every table of the tenant's schema.  Every
+-- migration that creates a table must register it here with one of:
+--   read_model  a projection of the journal, filled by project_<kind>().
+--               The rebuild replays the journal into an empty copy of it.
+--   source      state the journal cannot give back: the journal itself,
+--               credentials, keys, subscriptions.  Never touched.
 -- The rebuild refuses to run while a table of the schema is not registered,
 -- because a projection writing into an unregistered table would apply the
 -- whole journal a second time to its live rows.

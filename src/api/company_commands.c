@@ -221,7 +221,7 @@ body_agency_uid(const struct command_run *run)
 }
 
 
-/* W6: an agency uid in the body must be the path's (400 InvalidCommand). */
+/* Agency increments: an agency uid in the body must be the path's (400 InvalidCommand). */
 static bool
 check_agency_path(const struct command_run *run, struct error *err)
 {
@@ -252,7 +252,10 @@ agency_uid_of(const struct command_run *run, char uid[37])
 }
 
 
-/* W6: whether the actor may see the path's agency (executives and patrimony managers may not see them all). */
+/*
+ * Agency increments: whether the actor may see the path's agency, because
+ * executives and patrimony managers may not see every agency of their company.
+ */
 static bool
 load_agency_hidden(const struct command_run *run, const char *agency_uid,
     bool *hidden, struct error *err)

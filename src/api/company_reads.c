@@ -12,7 +12,7 @@
 #include "readmodel/companies.h"
 #include "readmodel/page.h"
 
-/* Accept-Range of every company list: the most items one request may ask for. */
+/* Accept-Range of every company list: the maximum number of items of one request. */
 #define COMPANY_PAGE_MAX 100
 
 static const char *const company_types[] = {
@@ -63,12 +63,17 @@ read_active(const struct query *query, enum active_filter *active, struct error 
 
 	if (!query_bool(query, "active", &value, &present, err))
 		return false;
-	*active = !present ? ACTIVE_ANY : value ? ACTIVE_ONLY : INACTIVE_ONLY;
+	if (!present)
+		*active = ACTIVE_ANY;
+	else if (value)
+		*active = ACTIVE_ONLY;
+	else
+		*active = INACTIVE_ONLY;
 	return true;
 }
 
 
-/* Finds the path's company among those the user sees; 404 NotFound otherwise. */
+/* Finds the path's company among those the user may see; 404 NotFound otherwise. */
 static bool
 find_company(struct context *ctx, struct error *err)
 {
@@ -85,7 +90,7 @@ find_company(struct context *ctx, struct error *err)
 }
 
 
-/* R6: GET /api/v1/clientcompanies */
+/* GET /api/v1/clientcompanies */
 void
 clientcompanies_get(void *opaque)
 {
@@ -111,7 +116,7 @@ clientcompanies_get(void *opaque)
 }
 
 
-/* R7: GET /api/v1/clientcompanies/{company_uid} */
+/* GET /api/v1/clientcompanies/{company_uid} */
 void
 clientcompany_get(void *opaque)
 {
@@ -134,7 +139,7 @@ clientcompany_get(void *opaque)
 }
 
 
-/* R8: GET /api/v1/clientcompanies/{company_uid}/agencies */
+/* GET /api/v1/clientcompanies/{company_uid}/agencies */
 void
 clientcompany_agencies_get(void *opaque)
 {
@@ -159,7 +164,7 @@ clientcompany_agencies_get(void *opaque)
 }
 
 
-/* R9: GET /api/v1/clientcompanies/{company_uid}/users */
+/* GET /api/v1/clientcompanies/{company_uid}/users */
 void
 clientcompany_users_get(void *opaque)
 {
@@ -184,7 +189,7 @@ clientcompany_users_get(void *opaque)
 }
 
 
-/* R10: GET /api/v1/clientcompanies/{company_uid}/subsidiaries */
+/* GET /api/v1/clientcompanies/{company_uid}/subsidiaries */
 void
 clientcompany_subsidiaries_get(void *opaque)
 {

@@ -79,7 +79,7 @@ struct company_update_facts {
 	const struct company_state *actor_company;
 	const char *agency_uid;				/* agency commands: the path's agency */
 	bool agency_uid_used;				/* CreateAgency: uid taken by any company */
-	bool agency_hidden;				/* W6: the actor may not see that agency */
+	bool agency_hidden;				/* agency increments: the actor may not see it */
 };
 
 /*

@@ -8,7 +8,7 @@
 #include "search.h"
 
 /*
- * Companies the user sees: the superUser all of them; a call-center user
+ * Companies a user may see: the superUser all of them; a call-center user
  * his call center and every company whose call center it is; a client
  * account manager his company and its holding; an executive or a patrimony
  * manager his company.  $1 is the user type, $2 the user's company.
@@ -72,7 +72,11 @@ actor_params(const struct actor *actor, const char **params)
 static const char *
 active_param(enum active_filter active)
 {
-	return active == ACTIVE_ONLY ? "true" : active == INACTIVE_ONLY ? "false" : NULL;
+	if (active == ACTIVE_ONLY)
+		return "true";
+	if (active == INACTIVE_ONLY)
+		return "false";
+	return NULL;
 }
 
 
@@ -157,7 +161,7 @@ companies_get(const struct actor *actor, const char *uid, bool *found,
 
 /*
  * Writes into SCOPE the uuid[] literal of the agencies ACTOR is limited
- * to, or leaves it NULL when he sees every agency of a visible company.
+ * to, or leaves it empty when he may see every agency of a visible company.
  */
 static bool
 agency_scope(const struct actor *actor, struct strbuf *scope, struct error *err)

@@ -1,8 +1,8 @@
 /*
  * Queries behind the client-company reads (GET /api/v1/clientcompanies...)
  * and the scope rules of companies and agencies.  Every query applies the
- * visibility of the acting user: an invisible company is absent from lists
- * and not found in detail; the views are built as JSON in SQL.
+ * visibility of the acting user, so an invisible company is absent from
+ * lists and not found in detail.  The views are built as JSON in SQL.
  */
 #ifndef PERFIMMO_COMPANIES_H
 #define PERFIMMO_COMPANIES_H
@@ -28,7 +28,7 @@ enum active_filter {
 	INACTIVE_ONLY,
 };
 
-/* Fills PAGE with the CompanyQueryViews ACTOR sees that match FILTER, by fold(name), uid. */
+/* Fills PAGE with the CompanyQueryViews ACTOR may see that match FILTER, by fold(name), uid. */
 bool companies_list(const struct actor *actor, const struct company_filter *filter,
     struct page *page, struct error *err);
 
@@ -40,7 +40,7 @@ bool companies_get(const struct actor *actor, const char *uid, bool *found,
     struct strbuf *out, struct error *err);
 
 /*
- * Fills PAGE with the AgencyQueryViews of COMPANY_UID that ACTOR sees,
+ * Fills PAGE with the AgencyQueryViews of COMPANY_UID that ACTOR may see,
  * by fold(label), uid.  The caller has checked that the company is visible.
  */
 bool companies_agencies(const struct actor *actor, const char *company_uid,
@@ -54,14 +54,14 @@ bool companies_agencies(const struct actor *actor, const char *company_uid,
 bool companies_users(const char *company_uid, enum active_filter active,
     struct page *page, struct error *err);
 
-/* Fills PAGE with the ClientAccounts of HOLDING_UID that ACTOR sees, by fold(name), uid. */
+/* Fills PAGE with the ClientAccounts of HOLDING_UID that ACTOR may see, by fold(name), uid. */
 bool companies_subsidiaries(const struct actor *actor, const char *holding_uid,
     struct page *page, struct error *err);
 
 /*
- * Sets *VISIBLE when ACTOR may see the agency AGENCY_UID of a company he
- * sees: an executive sees only the agencies he manages, a patrimony
- * manager those of his patrimonies, every other user all of them.
+ * Sets *VISIBLE when ACTOR may see the agency AGENCY_UID of a company
+ * visible to him.  An executive may see only the agencies he manages, a
+ * patrimony manager those of his patrimonies, and every other user all.
  */
 bool companies_agency_visible(const struct actor *actor, const char *agency_uid,
     bool *visible, struct error *err);

@@ -10,7 +10,7 @@
  *   page_send()        answers 200, 206 or 416 with Content-Range;
  *   page_free().
  * Rules: `count` is the number of items matching the filters.  When
- * count > 0 and start >= count the answer is 416 RangeNotSatisfiable.
+ * count > 0 and start >= count the response is 416 RangeNotSatisfiable.
  * It is 200 when every item is in the response (start = 0 and
  * end >= count - 1) and for any valid range on an empty collection, and
  * 206 otherwise.  Content-Range is `first-last/count`, or the star form
@@ -28,7 +28,7 @@
 #include "http/request.h"
 
 struct page {
-	unsigned max;		/* Accept-Range: most items one request may ask for */
+	unsigned max;		/* Accept-Range: maximum number of items of one request */
 	struct range range;	/* requested indexes, both inclusive */
 	uint64_t count;		/* items matching the filters */
 	unsigned returned;	/* items of this page */
@@ -55,7 +55,7 @@ bool page_fetch(struct page *page, const char *from_where, const char *item,
     const char *order, int nparams, const char *const *params,
     struct error *err);
 
-/* Sends {"result":[items]} with 200 or 206, or 416, as the rules above say. */
+/* Sends {"result":[items]} with 200 or 206, or 416, following the rules above. */
 void page_send(struct page *page, struct request *req);
 
 /* Frees what PAGE owns. */
