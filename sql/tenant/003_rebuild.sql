@@ -7,13 +7,19 @@
 --               The rebuild replays the journal into an empty copy of it.
 --   source      state the journal cannot give back: the journal itself,
 --               credentials, keys, subscriptions.  Never touched.
+--   projected_source
+--               source state that projections also write to, such as
+--               credentials, whose login and disabled flag follow user
+--               events while password hashes do not.  The replay writes
+--               into a copy of its rows, which is then dropped: the live
+--               rows, kept current by every command, are never touched.
 -- The rebuild refuses to run while a table of the schema is not registered,
 -- because a projection writing into an unregistered table would apply the
 -- whole journal a second time to its live rows.
 
 CREATE TABLE table_registry (
 	table_name text PRIMARY KEY,
-	kind text NOT NULL CHECK (kind IN ('read_model', 'source')),
+	kind text NOT NULL CHECK (kind IN ('read_model', 'source', 'projected_source')),
 	-- Registration order: a table registered after the tables it references
 	-- gets its rows deleted before theirs and inserted after theirs.
 	registered bigint GENERATED ALWAYS AS IDENTITY
@@ -42,19 +48,38 @@ AS $$
 	 ORDER BY 1
 $$;
 
--- Creates in schema SHADOW an empty copy of every read-model table of
--- schema LIVE, with its columns, defaults, checks and indexes.
+-- The columns of table NAME in schema LIVE that an INSERT may set: every
+-- column but the generated ones, as a quoted list.
+CREATE FUNCTION rebuild_columns(live text, name text)
+	RETURNS text
+	LANGUAGE sql STABLE
+AS $$
+	SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+	  FROM pg_attribute a
+	 WHERE a.attrelid = format('%I.%I', live, name)::regclass
+	   AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+$$;
+
+-- Creates in schema SHADOW a copy of every read-model table of schema
+-- LIVE, with its columns, defaults, checks and indexes: empty for a read
+-- model, with the live rows for a projected source.
 CREATE FUNCTION rebuild_prepare(live text, shadow text)
 	RETURNS void
 	LANGUAGE plpgsql
 AS $$
 DECLARE
 	entry record;
+	columns text;
 BEGIN
-	FOR entry IN SELECT table_name FROM table_registry WHERE kind = 'read_model'
-			ORDER BY registered LOOP
+	FOR entry IN SELECT table_name, kind FROM table_registry
+			WHERE kind IN ('read_model', 'projected_source') ORDER BY registered LOOP
 		EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING ALL)',
 			shadow, entry.table_name, live, entry.table_name);
+		IF entry.kind = 'projected_source' THEN
+			columns := rebuild_columns(live, entry.table_name);
+			EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %I.%I',
+				shadow, entry.table_name, columns, columns, live, entry.table_name);
+		END IF;
 	END LOOP;
 END
 $$;
@@ -101,10 +126,7 @@ BEGIN
 	FOR entry IN SELECT table_name FROM table_registry WHERE kind = 'read_model'
 			ORDER BY registered LOOP
 		-- Generated columns are computed again; identity values are kept.
-		SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO columns
-		  FROM pg_attribute a
-		 WHERE a.attrelid = format('%I.%I', live, entry.table_name)::regclass
-		   AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
+		columns := rebuild_columns(live, entry.table_name);
 		EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %I.%I',
 			live, entry.table_name, columns, columns, shadow, entry.table_name);
 	END LOOP;
@@ -112,5 +134,5 @@ END
 $$;
 
 -- Only the owner rebuilds: the workers' role gets none of these.
-REVOKE EXECUTE ON FUNCTION rebuild_unregistered_tables(), rebuild_prepare(text, text),
-	journal_replay(bigint), rebuild_swap(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rebuild_unregistered_tables(), rebuild_columns(text, text),
+	rebuild_prepare(text, text), journal_replay(bigint), rebuild_swap(text, text) FROM PUBLIC;

@@ -43,20 +43,31 @@
 	" 'isActive', a.is_active))::text"
 
 /*
- * UserQueryView of user U of company C.  `job` and `phone` are read
- * through to_jsonb so that a users table without them still works.
- * TODO: managedPatrimonies, and managedAgencies of patrimony managers,
- * need the patrimony read model, which does not exist yet.
+ * UserQueryView of user U of company C.  An executive's managedAgencies
+ * are his own, in the order they were given; a patrimony manager's are
+ * those of his patrimonies (scope_viewer_agencies), by label.  The ref and
+ * label of a managed patrimony come from the last PatrimonyReferenced or
+ * PatrimonyUpdated event of its stream, as long as patrimonies have no
+ * read table.
  */
 #define USER_VIEW \
 	"jsonb_strip_nulls(jsonb_build_object('uid', u.uid, 'login', u.login," \
 	" 'company', jsonb_build_object('uid', c.uid, 'label', c.name)," \
-	" 'managedAgencies', CASE WHEN u.user_type = 'executive' THEN" \
-	" (SELECT coalesce(jsonb_agg(jsonb_build_object('uid', a.uid, 'label', a.label)" \
-	" ORDER BY a.label_folded, a.uid), '[]') FROM user_agencies ua" \
-	" JOIN agencies a ON a.uid = ua.agency_uid WHERE ua.user_uid = u.uid) END," \
-	" 'firstName', u.first_name, 'lastName', u.last_name," \
-	" 'job', to_jsonb(u) -> 'job', 'phone', to_jsonb(u) -> 'phone'," \
+	" 'managedAgencies', CASE u.user_type" \
+	" WHEN 'executive' THEN (SELECT coalesce(jsonb_agg(jsonb_build_object('uid', ua.agency_uid," \
+	" 'label', a.label) ORDER BY ua.position, ua.rank), '[]') FROM user_agencies ua" \
+	" LEFT JOIN agencies a ON a.uid = ua.agency_uid WHERE ua.user_uid = u.uid)" \
+	" WHEN 'patrimonyManager' THEN (SELECT coalesce(jsonb_agg(jsonb_build_object('uid', a.uid," \
+	" 'label', a.label) ORDER BY a.label_folded, a.uid), '[]')" \
+	" FROM agencies a WHERE a.uid IN (SELECT scope_viewer_agencies(u.uid))) END," \
+	" 'managedPatrimonies', CASE WHEN u.user_type = 'patrimonyManager' THEN" \
+	" (SELECT coalesce(jsonb_agg(jsonb_build_object('uid', up.patrimony_uid," \
+	" 'label', p.payload -> 'label', 'ref', p.payload -> 'ref') ORDER BY up.position, up.rank), '[]')" \
+	" FROM user_patrimonies up LEFT JOIN LATERAL (SELECT e.payload FROM events e" \
+	" WHERE e.aggregate_type = 'patrimony' AND e.aggregate_uid = up.patrimony_uid" \
+	" AND e.event_type IN ('PatrimonyReferenced', 'PatrimonyUpdated')" \
+	" ORDER BY e.version DESC LIMIT 1) p ON true WHERE up.user_uid = u.uid) END," \
+	" 'firstName', u.first_name, 'lastName', u.last_name, 'job', u.job, 'phone', u.phone," \
 	" 'isActive', u.is_active, 'userType', u.user_type))::text"
 
 
@@ -77,22 +88,6 @@ active_param(enum active_filter active)
 	if (active == INACTIVE_ONLY)
 		return "false";
 	return NULL;
-}
-
-
-/* Sets *EXISTS when the tenant's schema has the table NAME. */
-static bool
-table_exists(const char *name, bool *exists, struct error *err)
-{
-	const char *params[1] = {name};
-	PGresult *result = pg_query("SELECT to_regclass($1) IS NOT NULL", 1, params,
-	    PGRES_TUPLES_OK, err);
-
-	if (result == NULL)
-		return false;
-	*exists = strcmp(PQgetvalue(result, 0, 0), "t") == 0;
-	PQclear(result);
-	return true;
 }
 
 
@@ -168,24 +163,14 @@ agency_scope(const struct actor *actor, struct strbuf *scope, struct error *err)
 {
 	const char *params[1] = {actor->uid};
 	PGresult *result;
-	bool exists;
 
-	if (actor->type == USER_PATRIMONY_MANAGER) {
-		/* TODO: the agencies of his patrimonies, once patrimonies are projected. */
-		strbuf_puts(scope, "{}");
-		return true;
-	}
-	if (actor->type != USER_EXECUTIVE)
+	if (actor->type != USER_EXECUTIVE && actor->type != USER_PATRIMONY_MANAGER)
 		return true;
 
-	if (!table_exists("user_agencies", &exists, err))
-		return false;
-	if (!exists) {
-		strbuf_puts(scope, "{}");
-		return true;
-	}
-	result = pg_query("SELECT coalesce(array_agg(agency_uid), '{}')::text"
-	    "  FROM user_agencies WHERE user_uid = $1::uuid", 1, params, PGRES_TUPLES_OK, err);
+	/* An executive's agencies, or those of a patrimony manager's patrimonies. */
+	result = pg_query("SELECT coalesce(array_agg(agency), '{}')::text"
+	    "  FROM scope_viewer_agencies($1::uuid) AS scope (agency)", 1, params,
+	    PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
 	strbuf_puts(scope, PQgetvalue(result, 0, 0));
@@ -259,21 +244,13 @@ companies_users(const char *company_uid, enum active_filter active,
     struct page *page, struct error *err)
 {
 	const char *params[2] = {company_uid, active_param(active)};
-	bool users, user_agencies;
-
-	/* The users read model comes with the user aggregate; until then no company has users. */
-	if (!table_exists("users", &users, err) ||
-	    !table_exists("user_agencies", &user_agencies, err))
-		return false;
-	if (!users || !user_agencies)
-		return true;
 
 	return page_fetch(page,
 	    "FROM users u JOIN companies c ON c.uid = u.company_uid"
 	    " WHERE u.company_uid = $1::uuid"
 	    "   AND ($2::boolean IS NULL OR u.is_active = $2::boolean)",
 	    USER_VIEW,
-	    "ORDER BY perfimmo_ext.fold(u.last_name), perfimmo_ext.fold(u.first_name), u.uid",
+	    "ORDER BY u.last_name_folded, u.first_name_folded, u.uid",
 	    2, params, err);
 }
 

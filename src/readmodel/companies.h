@@ -48,8 +48,7 @@ bool companies_agencies(const struct actor *actor, const char *company_uid,
 
 /*
  * Fills PAGE with the UserQueryViews of the users of COMPANY_UID, by
- * fold(lastName), fold(firstName), uid; empty while the tenant has no
- * users table.
+ * fold(lastName), fold(firstName), uid.
  */
 bool companies_users(const char *company_uid, enum active_filter active,
     struct page *page, struct error *err);

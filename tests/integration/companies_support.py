@@ -7,6 +7,7 @@ on each other or on what the stack already holds.
 import hashlib
 import json
 import secrets
+import shlex
 import subprocess
 import uuid
 
@@ -75,6 +76,21 @@ class Session:
         body = {"processUid": new_uid(), "commandType": command_type, **fields}
         return self.patch(f"{COMPANIES}/{company}/agencies/{agency_uid}", body)
 
+    def reference_user(self, command_type, company, last_name="Martin", **fields):
+        """Reference a user through the API; return his uid."""
+        uid = new_uid()
+        body = {"processUid": new_uid(), "aggregateUid": uid, "login": f"{uid[:8]}@users.example",
+                "companyUid": company, "firstName": "Camille", "lastName": last_name,
+                "commandType": command_type, **fields}
+        response = self.post("/api/vEvent/users", body)
+        assert response.status == 201, response
+        return uid
+
+    def user_command(self, user, command_type, **fields):
+        body = {"processUid": new_uid(), "commandType": command_type, **fields}
+        response = self.patch(f"/api/vEvent/users/{user}", body)
+        assert response.status == 200, response
+
     @staticmethod
     def created(response):
         assert response.status == 201, response
@@ -136,6 +152,15 @@ def add_user(env, user_type, company_uid, tenant=None):
         INSERT INTO api_keys (key_hash, user_uid, label) VALUES ('{digest}', '{user_uid}', 'test');
     """)
     return user_uid, key
+
+
+def create_key(env, user_uid):
+    """Create an API key for the user whose login reference_user chose; return it."""
+    login = f"{user_uid[:8]}@users.example"
+    command = shlex.split(env["PERFIMMO_ADMIN"]) + [
+        "key", "create", "--tenant", env["PERFIMMO_TENANT"], "--login", login]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    return output.stdout.splitlines()[-1].strip()
 
 
 def compact(value):

@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from companies_support import READS, Session, add_user, new_uid, run_sql, su  # noqa: F401
+from companies_support import READS, Session, add_user, create_key, new_uid, run_sql, su  # noqa: F401
 
 SIRET = "51234567800019"
 
@@ -315,18 +315,10 @@ def test_agencies_of_executive(env, api, su, world):
     account = world["account"]
     managed = su.create_agency(account, name="Gérée")
     su.create_agency(account, name="Autre")
-    user_uid, key = add_user(env, "executive", account)
-    executive = Session(api, key)
-    has_table = run_sql(env["PERFIMMO_ADMIN_DATABASE"],
-                        f"SELECT to_regclass('t_{env['PERFIMMO_TENANT']}.user_agencies') IS NOT NULL")
-    expected = []
-    if has_table[0][0] == "t":
-        run_sql(env["PERFIMMO_ADMIN_DATABASE"],
-                f"INSERT INTO t_{env['PERFIMMO_TENANT']}.user_agencies (user_uid, agency_uid)"
-                f" VALUES ('{user_uid}', '{managed}')")
-        expected = [managed]
+    executive_uid = su.reference_user("ReferenceExecutive", account, managedAgencies=[managed])
+    executive = Session(api, create_key(env, executive_uid))
 
-    assert uids(executive.get(f"{READS}/{account}/agencies")) == expected
+    assert uids(executive.get(f"{READS}/{account}/agencies")) == [managed]
     assert len(uids(su.get(f"{READS}/{account}/agencies"))) == 2
 
 
@@ -334,10 +326,34 @@ def test_agencies_of_executive(env, api, su, world):
 
 
 def test_users_of_company(su, world):
-    response = su.get(f"{READS}/{world['account']}/users?active=true")
+    account = world["account"]
+    agency = su.create_agency(account, name="Agence Gérée")
+    manager = su.reference_user("ReferenceClientAccountManager", account, last_name="Zola",
+                                job="Gérant")
+    executive = su.reference_user("ReferenceExecutive", account, last_name="Émile",
+                                  managedAgencies=[agency], phone="0472001122")
+    disabled = su.reference_user("ReferenceClientAccountManager", account, last_name="durand")
+    su.user_command(disabled, "DisableUser")
+
+    response = su.get(f"{READS}/{account}/users")
     assert response.status == 200, response
     assert response.header("accept-range") == "100"
-    assert isinstance(response.json()["result"], list)
+    assert response.header("content-range") == "0-2/3"
+    assert uids(response) == [disabled, executive, manager]
+    views = {item["uid"]: item for item in response.json()["result"]}
+    assert views[executive] == {
+        "uid": executive, "login": f"{executive[:8]}@users.example",
+        "company": {"uid": account, "label": "Foncière Rhône"},
+        "managedAgencies": [{"uid": agency, "label": "Agence Gérée"}],
+        "firstName": "Camille", "lastName": "Émile", "phone": "0472001122",
+        "isActive": True, "userType": "executive"}
+    assert views[manager]["job"] == "Gérant"
+    assert "managedAgencies" not in views[manager]
+    assert views[disabled]["isActive"] is False
+    assert uids(su.get(f"{READS}/{account}/users?active=true")) == [executive, manager]
+    assert uids(su.get(f"{READS}/{account}/users?active=false")) == [disabled]
+    assert su.get(f"{READS}/{world['holding']}/users").json() == {"result": []}
+
     response = su.get(f"{READS}/{new_uid()}/users")
     assert response.status == 404, response
     response = su.get(f"{READS}/{world['account']}/users?active=no")

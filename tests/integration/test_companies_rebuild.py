@@ -36,6 +36,12 @@ def scripted_history(su):
     for uid, command_type, fields in commands:
         response = su.company_command(uid, command_type, **fields)
         assert response.status == 200, (command_type, response)
+    executive = su.reference_user("ReferenceExecutive", account, last_name="Rebâti",
+                                  managedAgencies=[agency, gone])
+    manager = su.reference_user("ReferenceClientAccountManager", account, last_name="Gérant")
+    su.user_command(manager, "DisableUser")
+    su.user_command(executive, "UpdateUser", firstName="Paul", lastName="Rebâti", job="Chef")
+    su.user_command(executive, "DissociateUserFromAgency", agencyUid=gone)
     for agency_uid, command_type, fields in [
             (agency, "UpdateAgency", {"updatedDate": "2021-03-10",
                                       "agency": {"name": "Agence Une bis", "emails": ["a@b.fr"]}}),
@@ -67,6 +73,13 @@ def dump_tables(env, companies):
         SELECT 'company', to_jsonb(c)::text FROM companies c WHERE uid IN ({uid_list})
         UNION ALL
         SELECT 'agency', to_jsonb(a)::text FROM agencies a WHERE company_uid IN ({uid_list})
+        UNION ALL
+        SELECT 'user', to_jsonb(u)::text FROM users u WHERE company_uid IN ({uid_list})
+        UNION ALL
+        SELECT 'user agency', to_jsonb(ua)::text FROM user_agencies ua
+          JOIN users u ON u.uid = ua.user_uid WHERE u.company_uid IN ({uid_list})
+        UNION ALL
+        SELECT 'credentials', to_jsonb(c)::text FROM credentials c WHERE company_uid IN ({uid_list})
         ORDER BY 2""")
 
 
@@ -138,9 +151,9 @@ def test_rebuild_keeps_grants(env, su, admin):
 
     rows = run_sql(env["PERFIMMO_ADMIN_DATABASE"], f"""
         SELECT has_table_privilege('perfimmo_t_{tenant}', 't_{tenant}.' || t, p)
-          FROM unnest(ARRAY['companies', 'agencies']) t,
+          FROM unnest(ARRAY['companies', 'agencies', 'users', 'user_agencies']) t,
                unnest(ARRAY['SELECT', 'INSERT', 'UPDATE']) p""")
-    assert rows == [["t"]] * 6
+    assert rows == [["t"]] * 12
     schemas = run_sql(env["PERFIMMO_ADMIN_DATABASE"],
                       f"SELECT count(*) FROM pg_namespace WHERE nspname = 't_{tenant}_rebuild'")
     assert schemas == [["0"]]
