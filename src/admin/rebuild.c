@@ -24,7 +24,7 @@
 #define SHADOW_SUFFIX "_rebuild"
 
 
-/* Fails when a table of the tenant's schema is neither a read model nor a source. */
+/* Fails when a table of the tenant's schema is missing from table_registry. */
 static bool
 check_registry(struct admin *admin, const struct tenant *tenant)
 {
@@ -35,8 +35,8 @@ check_registry(struct admin *admin, const struct tenant *tenant)
 		return false;
 	rows = PQntuples(result);
 	for (int i = 0; i < rows; i++)
-		admin_fail("table %s.%s is not in table_registry: register it as read_model or "
-		    "source in its migration", tenant->schema, PQgetvalue(result, i, 0));
+		admin_fail("table %s.%s is not in table_registry: register it in its migration as "
+		    "read_model, source or projected_source", tenant->schema, PQgetvalue(result, i, 0));
 	PQclear(result);
 	return rows == 0;
 }
