@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from companies_support import READS, Session, add_user, new_uid, run_sql, su  # noqa: F401
+from estate import Estate, address
 
 
 def scripted_history(su):
@@ -51,10 +52,34 @@ def scripted_history(su):
     return call_center, [call_center, holding, account, second]
 
 
-def read_everything(session, companies):
+def scripted_estate(su, account, agency):
+    """A patrimony with a building and a lot, and a provider contact, in ACCOUNT;
+    returns the read paths that show them."""
+    estate = Estate(su.client, su.key)
+    patrimony = estate.patrimony([agency], ref="REB-1", label="Résidence Rebâtie")
+    building = estate.building(patrimony, "Bâtiment A")
+    lot = estate.lot(patrimony, ref="REB-LOT", number="B12",
+                     addresses=[address(building=building), address(street="rue Garibaldi")])
+    incident = new_uid()
+    contact = estate.contact(account, name="Marc Perrin", phones=["04 72 00 11 22"])
+    for command_type, fields in [
+            ("AssociateProviderContactToAgency", {"date": "2021-02-11", "agencyUid": agency}),
+            ("AssociateProviderContactWithPatrimony", {"patrimonyUid": patrimony}),
+            ("AssignActivityToProviderContact", {"activityUid": new_uid(),
+                                                 "includedIncidentTypes": [incident]})]:
+        reply = estate.patch(f"/api/vEvent/providercontacts/{contact}", command_type, fields)
+        assert reply.status == 200, (command_type, reply)
+    return [f"/api/v1/patrimonies?agencyuids={agency}", f"/api/v1/patrimonies/{patrimony}",
+            f"/api/v1/patrimonies/{patrimony}/patrimonymanagers",
+            f"/api/v1/lots?patrimonyuid={patrimony}", f"/api/v1/lots/{lot}",
+            f"/api/v1/providercontacts?companyuid={account}", f"/api/v1/providercontacts/{contact}",
+            f"/api/v1/providercontacts/suggest?patrimonyuid={patrimony}&incidenttypeuid={incident}"]
+
+
+def read_everything(session, companies, extra_paths=()):
     """Status, headers that matter and body of every read endpoint on COMPANIES."""
     paths = [READS, f"{READS}?range=0-1", f"{READS}?companytype=ClientAccount",
-             f"{READS}?holdinguid={companies[1]}", f"{READS}?fulltext=rebati"]
+             f"{READS}?holdinguid={companies[1]}", f"{READS}?fulltext=rebati", *extra_paths]
     for uid in companies:
         paths += [f"{READS}/{uid}", f"{READS}/{uid}/agencies", f"{READS}/{uid}/agencies?active=false",
                   f"{READS}/{uid}/users", f"{READS}/{uid}/subsidiaries"]
@@ -85,11 +110,15 @@ def dump_tables(env, companies):
 
 def test_rebuild_gives_identical_reads(env, api, su, admin):
     call_center, companies = scripted_history(su)
+    agency = su.get(f"{READS}/{companies[2]}/agencies?active=true").json()["result"][0]["uid"]
+    estate_paths = scripted_estate(su, companies[2], agency)
     user = Session(api, add_user(env, "callCenterUser", call_center)[1])
-    before = read_everything(user, companies)
+    before = read_everything(user, companies, estate_paths)
+    for path in estate_paths:
+        assert before[path][0] == 200, (path, before[path])
     # The superUser's whole-tenant lists grow with the writes below: compare his per-company reads.
-    before_super = {path: value for path, value in read_everything(su, companies).items()
-                    if path.startswith(f"{READS}/")}
+    before_super = {path: value for path, value in read_everything(su, companies, estate_paths).items()
+                    if path != READS and not path.startswith(f"{READS}?")}
     tables = dump_tables(env, companies)
 
     # Meanwhile, another call center's user reads and writes without pause.
@@ -109,6 +138,7 @@ def test_rebuild_gives_identical_reads(env, api, su, admin):
                 created.append(response.json()["events"][0]["aggregateUid"])
             answers.append(su.get(f"{READS}/{busy_center}/agencies").status)
             answers.append(user.get(f"{READS}/{companies[2]}").status)
+            answers.append(user.get(estate_paths[1]).status)
 
     worker = threading.Thread(target=keep_busy)
     worker.start()
@@ -121,9 +151,9 @@ def test_rebuild_gives_identical_reads(env, api, su, admin):
     assert result.returncode == 0, result.stderr
     assert "rebuilt the read model" in result.stdout
     assert answers and set(answers) <= {200, 201}, answers
-    assert read_everything(user, companies) == before
-    after_super = {path: value for path, value in read_everything(su, companies).items()
-                   if path.startswith(f"{READS}/")}
+    assert read_everything(user, companies, estate_paths) == before
+    after_super = {path: value for path, value in read_everything(su, companies, estate_paths).items()
+                   if path != READS and not path.startswith(f"{READS}?")}
     assert after_super == before_super
     assert dump_tables(env, companies) == tables
     for uid in created:
