@@ -26,6 +26,14 @@ void clientcompany_agencies_get(void *context);
 void clientcompany_users_get(void *context);
 void clientcompany_subsidiaries_get(void *context);
 
+void subscriptions_get(void *context);
+void subscriptions_post(void *context);
+void subscription_get(void *context);
+void subscription_patch(void *context);
+void subscription_delete(void *context);
+void subscription_secret_post(void *context);
+void subscription_deliveries_get(void *context);
+
 void company_post(void *context);
 void company_patch(void *context);
 void agency_post(void *context);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "notify/settings.h"
 #include "common/log.h"
 #include "pool.h"
 
@@ -34,6 +35,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static struct config config;
+	struct notify_settings notify;
 	const char *path = CONFIG_DEFAULT_PATH;
 	bool check_only = false;
 	char message[512];
@@ -63,7 +65,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	if (!config_load(&config, path, message, sizeof(message))) {
+	if (!config_load(&config, path, message, sizeof(message)) ||
+	    !notify_settings_load(&config, &notify, message, sizeof(message))) {
 		fprintf(stderr, "perfimmo-api: %s\n", message);
 		return 1;
 	}

@@ -14,6 +14,7 @@
 #include <fcgiapp.h>
 
 #include "common/log.h"
+#include "notify/settings.h"
 #include "pool.h"
 #include "worker.h"
 
@@ -247,12 +248,14 @@ begin_stop(struct pool *pool)
 static void
 reload(struct pool *pool)
 {
+	struct notify_settings notify;
 	struct config fresh;
 	char message[512];
 	int old_size = pool->size;
 	int new_size;
 
-	if (!config_load(&fresh, pool->config_path, message, sizeof(message))) {
+	if (!config_load(&fresh, pool->config_path, message, sizeof(message)) ||
+	    !notify_settings_load(&fresh, &notify, message, sizeof(message))) {
 		log_error("reload rejected, keeping the running configuration: %s", message);
 		return;
 	}

@@ -14,6 +14,15 @@ const struct route routes[] = {
 	{"/api/v1/clientcompanies/{uid}/users", METHOD_GET, 0, clientcompany_users_get},
 	{"/api/v1/clientcompanies/{uid}/subsidiaries", METHOD_GET, 0, clientcompany_subsidiaries_get},
 
+	/* Subscriptions change without a command, so the view cache never holds them. */
+	{"/api/v1/subscriptions", METHOD_GET, ROUTE_NO_CACHE, subscriptions_get},
+	{"/api/v1/subscriptions", METHOD_POST, ROUTE_BODY, subscriptions_post},
+	{"/api/v1/subscriptions/{uid}", METHOD_GET, ROUTE_NO_CACHE, subscription_get},
+	{"/api/v1/subscriptions/{uid}", METHOD_PATCH, ROUTE_BODY, subscription_patch},
+	{"/api/v1/subscriptions/{uid}", METHOD_DELETE, 0, subscription_delete},
+	{"/api/v1/subscriptions/{uid}/secret", METHOD_POST, ROUTE_BODY, subscription_secret_post},
+	{"/api/v1/subscriptions/{uid}/deliveries", METHOD_GET, ROUTE_NO_CACHE, subscription_deliveries_get},
+
 	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY, company_post},
 	{"/api/vEvent/clientcompanies/{uid}", METHOD_PATCH, ROUTE_BODY, company_patch},
 	{"/api/vEvent/clientcompanies/{uid}/agencies", METHOD_POST, ROUTE_BODY, agency_post},

@@ -51,6 +51,15 @@ static const struct config_key keys[] = {
 	{"nginx_test", TEXT(nginx_test)},
 	{"nginx_reload", TEXT(nginx_reload)},
 	{"pid_file", TEXT(pid_file)},
+	{"notify_database", TEXT(notify_database)},
+	{"notify_poll_seconds", INT(notify_poll_seconds, 1, 3600)},
+	{"notify_batch_max", INT(notify_batch_max, 1, 100)},
+	{"notify_timeout_ms", INT(notify_timeout_ms, 100, 10000)},
+	{"notify_retry_schedule_ms", TEXT(notify_retry_schedule_ms)},
+	{"notify_allow_networks", TEXT(notify_allow_networks)},
+	{"notify_allow_http", INT(notify_allow_http, 0, 1)},
+	{"notify_ca_file", TEXT(notify_ca_file)},
+	{"notify_pid_file", TEXT(notify_pid_file)},
 };
 
 
@@ -78,6 +87,13 @@ config_defaults(struct config *config)
 	config->login_failure_window = 900;
 	config->statement_timeout_ms = 5000;
 	snprintf(config->sql_dir, sizeof(config->sql_dir), "%s/sql", PERFIMMO_DATADIR);
+	snprintf(config->notify_database, sizeof(config->notify_database),
+	    "dbname=perfimmo user=perfimmo_notify");
+	config->notify_poll_seconds = 5;
+	config->notify_batch_max = 100;
+	config->notify_timeout_ms = 10000;
+	snprintf(config->notify_retry_schedule_ms, sizeof(config->notify_retry_schedule_ms),
+	    "10000,30000,60000,300000,900000,3600000");
 }
 
 

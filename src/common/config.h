@@ -40,6 +40,17 @@ struct config {
 	char nginx_test[CONFIG_TEXT_MAX];
 	char nginx_reload[CONFIG_TEXT_MAX];
 	char pid_file[CONFIG_PATH_MAX];
+
+	/* perfimmo-notify, and the destination checks of the API (docs/notifications.md) */
+	char notify_database[CONFIG_TEXT_MAX];	/* conninfo of the perfimmo_notify role */
+	int notify_poll_seconds;	/* longest sleep without a NOTIFY */
+	int notify_batch_max;		/* events per delivery, 1-100 */
+	int notify_timeout_ms;		/* whole attempt, at most 10 s */
+	char notify_retry_schedule_ms[CONFIG_TEXT_MAX]; /* comma-separated delays */
+	char notify_allow_networks[CONFIG_TEXT_MAX]; /* comma-separated CIDRs; "" = none */
+	int notify_allow_http;		/* 1: plain http to allowed networks (tests) */
+	char notify_ca_file[CONFIG_PATH_MAX]; /* "" = the system's CA store */
+	char notify_pid_file[CONFIG_PATH_MAX];
 };
 
 void config_defaults(struct config *config);
