@@ -47,10 +47,11 @@ struct checked_body {
 };
 
 
+/* True when FOUND; else false with 404 NotFound, as for another user's subscription. */
 static bool
-not_found(struct error *err, const char *uid)
+exists(bool found, struct error *err, const char *uid)
 {
-	return error_set(err, ERR_NOT_FOUND, "aucun abonnement %s", "no subscription %s", uid);
+	return found || error_set(err, ERR_NOT_FOUND, "aucun abonnement %s", "no subscription %s", uid);
 }
 
 
@@ -252,7 +253,7 @@ subscription_get(void *opaque)
 
 	strbuf_init(&out);
 	if (!subscriptions_find(uid, &ctx->actor, &out, &found, &err) ||
-	    (!found && not_found(&err, uid)))
+	    !exists(found, &err, uid))
 		response_error(ctx->req, &err);
 	else
 		reply_json_text(ctx, 200, &out);
@@ -274,10 +275,10 @@ subscription_patch(void *opaque)
 	if (!check_body(ctx, patch_fields, true, &checked, &err) ||
 	    !check_url(ctx, checked.fields.url, false, &err) ||
 	    !subscriptions_find(uid, &ctx->actor, NULL, &found, &err) ||
-	    (!found && not_found(&err, uid)) ||
+	    !exists(found, &err, uid) ||
 	    !check_url(ctx, checked.fields.url, true, &err) ||
 	    !subscriptions_update(uid, &ctx->actor, &checked.fields, &out, &found, &err) ||
-	    (!found && not_found(&err, uid)))
+	    !exists(found, &err, uid))
 		response_error(ctx->req, &err);
 	else
 		reply_json_text(ctx, 200, &out);
@@ -295,7 +296,7 @@ subscription_delete(void *opaque)
 	bool found = false;
 
 	if (!subscriptions_delete(uid, &ctx->actor, &found, &err) ||
-	    (!found && not_found(&err, uid)))
+	    !exists(found, &err, uid))
 		response_error(ctx->req, &err);
 	else
 		response_raw(ctx->req, 204, NULL, 0);
@@ -326,7 +327,7 @@ subscription_secret_post(void *opaque)
 		return;
 	}
 	if (!subscriptions_rotate_secret(uid, &ctx->actor, secret, &found, &err) ||
-	    (!found && not_found(&err, uid))) {
+	    !exists(found, &err, uid)) {
 		response_error(ctx->req, &err);
 	} else {
 		snprintf(body, sizeof(body), "{\"secret\":\"%s\"}", secret);
@@ -353,7 +354,7 @@ subscription_deliveries_get(void *opaque)
 	q = query_parse(ctx->req->query, &err);
 	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
 	    !subscriptions_attempts(uid, &ctx->actor, &range, &page, &found, &err) ||
-	    (!found && not_found(&err, uid)))
+	    !exists(found, &err, uid))
 		response_error(ctx->req, &err);
 	else
 		paged_reply(ctx->req, &page, &range, NULL);
