@@ -12,7 +12,6 @@ import hmac
 import http.server
 import json
 import os
-import shlex
 import signal
 import socket
 import subprocess
@@ -183,12 +182,13 @@ class Sql:
         self.conninfo = env["PERFIMMO_SUPERUSER_DATABASE"]
 
     def run(self, tenant, sql, *params):
+        """Run SQL in TENANT's schema; :'p0', :'p1'... stand for PARAMS, quoted by psql."""
         variables = []
         for i, value in enumerate(params):
             variables += ["-v", f"p{i}={value}"]
-        command = ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", *variables,
-                   self.conninfo, "-c", f"SET search_path TO t_{tenant}, perfimmo_ext; {sql}"]
-        return subprocess.run(command, check=True, capture_output=True, text=True,
+        command = ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", *variables, self.conninfo]
+        script = f"SET search_path TO t_{tenant}, perfimmo_ext;\n{sql};\n"
+        return subprocess.run(command, input=script, check=True, capture_output=True, text=True,
                               timeout=30, cwd="/").stdout.strip()
 
 
@@ -264,6 +264,3 @@ def _log_has(path, pattern):
     except OSError:
         return False
 
-
-def admin_command(env):
-    return shlex.split(env["PERFIMMO_ADMIN"])
