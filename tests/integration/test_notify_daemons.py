@@ -1,0 +1,139 @@
+"""perfimmo-notify processes: killed mid-delivery, stopped mid-delivery,
+and several at once (notifications §3, "the delivery daemon survives
+restarts ... several daemons may run at once without sending a batch twice
+concurrently").
+
+The stack's own sender is stopped for this module; the tests start theirs
+by PID and the module leaves one running again, as scripts/dev does.
+"""
+
+import signal
+
+import pytest
+
+from auth_support import SECRETS, key_auth
+from estate import Estate
+from notify_support import (
+    SUBSCRIPTIONS, Daemons, Receiver, feed_end, feed_positions, subscribe, wait_until,
+)
+
+
+@pytest.fixture(scope="module")
+def su(env):
+    SECRETS.add(env["PERFIMMO_API_KEY"])
+    return key_auth(env["PERFIMMO_API_KEY"])
+
+
+@pytest.fixture(scope="module")
+def estate(env, api):
+    return Estate(api, env["PERFIMMO_API_KEY"])
+
+
+@pytest.fixture(scope="module")
+def daemons(env):
+    control = Daemons(env)
+    yield control
+    control.restore()
+
+
+@pytest.fixture
+def fresh(daemons):
+    """No sender of an earlier test keeps running into this one."""
+    daemons.stop_all()
+    yield daemons
+    daemons.stop_all()
+
+
+@pytest.fixture
+def hooks(api, su):
+    """Receivers with a subscription each; all removed at the end."""
+    made = []
+
+    def make(answer=None):
+        receiver = Receiver(answer)
+        view = subscribe(api, su, receiver.url)
+        made.append((receiver, view))
+        return receiver, view
+
+    yield make
+    for receiver, view in made:
+        api.request("DELETE", f"{SUBSCRIPTIONS}/{view['uid']}", headers=su)
+        receiver.stop()
+
+
+def attempts_of(api, su, uid):
+    return api.get(f"{SUBSCRIPTIONS}/{uid}/deliveries", headers=su).json()["result"]
+
+
+def first_seen(receiver):
+    """Positions in the order they first arrived (a batch sent again adds none)."""
+    seen = []
+    for request in list(receiver.requests):
+        seen.extend(p for p in request.positions if p not in seen)
+    return seen
+
+
+def test_kill_9_mid_delivery_then_restart_sends_the_batch_again(api, su, estate, fresh, hooks):
+    receiver, sub = hooks(lambda n: ("sleep", 1.5, 200) if n == 0 else 200)
+    first = fresh.start()
+    estate.call_center()
+    estate.call_center()
+    expected = feed_positions(api, su, sub["deliveredPosition"], feed_end(api, su))
+
+    assert wait_until(lambda: receiver.requests), "no delivery started"
+    fresh.kill(first, signal.SIGKILL)
+    assert attempts_of(api, su, sub["uid"]) == []
+
+    fresh.start()
+    assert wait_until(lambda: len(receiver.requests) >= 2 and first_seen(receiver)[:len(expected)] == expected
+                      and len(attempts_of(api, su, sub["uid"])) >= 1)
+    killed, again = receiver.requests[0], receiver.requests[1]
+    assert again.json["deliveryUid"] == killed.json["deliveryUid"]
+    assert again.positions == killed.positions
+    assert first_seen(receiver) == expected
+    attempts = attempts_of(api, su, sub["uid"])
+    assert attempts[-1]["outcome"] == "Delivered"
+    assert view_position(api, su, sub["uid"]) == expected[-1]
+
+
+def view_position(api, su, uid):
+    return api.get(f"{SUBSCRIPTIONS}/{uid}", headers=su).json()["deliveredPosition"]
+
+
+def test_sigterm_finishes_the_attempt_in_flight(api, su, estate, fresh, hooks):
+    receiver, sub = hooks(lambda n: ("sleep", 1.0, 200))
+    sender = fresh.start()
+    estate.call_center()
+    end = feed_end(api, su)
+
+    assert wait_until(lambda: receiver.requests)
+    sender.send_signal(signal.SIGTERM)
+    assert sender.wait(timeout=10) == 0
+    attempts = attempts_of(api, su, sub["uid"])
+    assert [a["outcome"] for a in attempts] == ["Delivered"]
+    assert view_position(api, su, sub["uid"]) == end
+
+    # Nothing is sent twice after a clean stop.
+    fresh.start()
+    assert not wait_until(lambda: len(receiver.requests) > 1, timeout=2)
+
+
+def test_two_senders_never_send_one_batch_at_once(api, su, estate, fresh, hooks):
+    pairs = [hooks(lambda n: ("sleep", 0.2, 500 if n % 3 == 0 else 200)) for _ in range(4)]
+    fresh.start()
+    fresh.start()
+    for _ in range(12):
+        estate.call_center()
+    end = feed_end(api, su)
+
+    for receiver, sub in pairs:
+        expected = feed_positions(api, su, sub["deliveredPosition"], end)
+        assert wait_until(lambda: receiver.delivered_positions()[:len(expected)] == expected, timeout=40), \
+            (sub["uid"], receiver.delivered_positions(), expected)
+    for receiver, sub in pairs:
+        # One attempt at a time per subscription, and no batch accepted twice.
+        assert receiver.max_in_flight == 1
+        accepted = [r.json["deliveryUid"] for r in receiver.accepted()]
+        assert len(accepted) == len(set(accepted))
+        positions = receiver.delivered_positions()
+        assert positions == sorted(set(positions))
