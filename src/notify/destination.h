@@ -1,9 +1,9 @@
 /*
- * Where a webhook may go (notifications.md §4).  A URL is first checked for
- * shape (InvalidSubscription), then its host is resolved and every address
- * classified (DestinationNotAllowed): loopback, private, link-local,
- * multicast, unspecified and reserved addresses are refused unless the
- * deployment lists their network in notify_allow_networks.  The sender
+ * Destination checks of webhooks (notifications.md §4).  A URL is first
+ * checked for shape (InvalidSubscription).  Then its host is resolved and
+ * every address classified (DestinationNotAllowed): loopback, private,
+ * link-local, multicast, unspecified and reserved addresses are rejected
+ * unless the deployment lists their network in notify_allow_networks.  The sender
  * connects only to the addresses that passed, so a DNS answer that changes
  * between the check and the connection cannot move it elsewhere.
  *
@@ -30,7 +30,7 @@ struct destination_network {
 	unsigned prefix;
 };
 
-/* What the deployment allows beyond public addresses over https. */
+/* Destinations the deployment allows beyond public addresses over https. */
 struct destination_policy {
 	struct destination_network networks[DESTINATION_NETWORKS_MAX];
 	size_t count;

@@ -11,7 +11,7 @@
 
 #include "sender.h"
 
-/* What the callbacks of one transfer share. */
+/* State shared by the callbacks of one transfer. */
 struct transfer {
 	const struct sender_options *options;
 	const struct destination *destination;

@@ -1,9 +1,9 @@
 /*
- * One HTTP attempt of a webhook delivery, with libcurl: POST of the body
- * to the checked destination only (its addresses are pinned, and any other
- * address is refused when the socket opens), TLS verification on, no
- * redirect, no proxy, a time-out on the whole attempt, and at most 64 KiB
- * of the response read.
+ * One HTTP attempt of a webhook delivery, with libcurl.  The body is POSTed
+ * to the checked destination only: its addresses are pinned, and any other
+ * address is rejected when the socket opens.  TLS is verified, redirects
+ * and proxies are not used, the whole attempt has a time-out, and at most
+ * 64 KiB of the response is read.
  */
 #ifndef PERFIMMO_SENDER_H
 #define PERFIMMO_SENDER_H

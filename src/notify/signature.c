@@ -12,7 +12,7 @@
 #define SECRET_BYTES 32
 
 
-/* Unpadded base64url of LEN bytes into OUT, which holds 4 * LEN / 3 + 2 bytes. */
+/* Unpadded base64url of LEN bytes into OUT, which has room for 4 * LEN / 3 + 2 bytes. */
 static void
 base64url(const unsigned char *bytes, size_t len, char *out)
 {

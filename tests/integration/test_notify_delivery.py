@@ -122,8 +122,10 @@ def test_signed_batches_arrive_in_order(api, su, estate, receivers, subscription
 
     view = view_of(api, su, sub["uid"])
     assert view["deliveredPosition"] == end
-    assert view["consecutiveFailures"] == 0 and "lastError" not in view
-    assert "lastSuccessDate" in view and "lastAttemptDate" in view
+    assert view["consecutiveFailures"] == 0
+    assert "lastError" not in view
+    assert "lastSuccessDate" in view
+    assert "lastAttemptDate" in view
 
     attempts = attempts_of(api, su, sub["uid"])
     assert len(attempts) == len(receiver.accepted())
@@ -144,7 +146,9 @@ def test_batches_hold_at_most_100_events(api, su, estate, receivers, subscriptio
     assert wait_until(lambda: delivered_all(receiver, expected), timeout=30)
     assert_in_order_without_loss(receiver, expected)
     sizes = [len(r.json["events"]) for r in receiver.accepted()]
-    assert sizes[0] == 100 and max(sizes) == 100 and sum(sizes) == 130
+    assert sizes[0] == 100
+    assert max(sizes) == 100
+    assert sum(sizes) == 130
 
 
 def test_filters_choose_the_events(api, su, estate, receivers, subscriptions):
@@ -158,7 +162,8 @@ def test_filters_choose_the_events(api, su, estate, receivers, subscriptions):
 
     agencies = feed_positions(api, su, start, end, types=["AgencyCreated"])
     patrimonies = feed_positions(api, su, start, end, aggregates=["patrimony"])
-    assert len(agencies) == 1 and len(patrimonies) == 1
+    assert len(agencies) == 1
+    assert len(patrimonies) == 1
     assert wait_until(lambda: delivered_all(by_type, agencies) and delivered_all(by_kind, patrimonies))
     assert by_type.delivered_positions() == agencies
     assert by_kind.delivered_positions() == patrimonies
@@ -192,7 +197,8 @@ def test_status_500_is_retried_until_success(api, su, estate, receivers, subscri
 
     attempts = attempts_of(api, su, sub["uid"])[::-1]
     assert [a["outcome"] for a in attempts[:3]] == ["Failed", "Failed", "Delivered"]
-    assert attempts[0]["httpStatus"] == 500 and attempts[0]["error"] == "HTTP status 500"
+    assert attempts[0]["httpStatus"] == 500
+    assert attempts[0]["error"] == "HTTP status 500"
     assert len({a["deliveryUid"] for a in attempts[:3]}) == 1
     assert view_of(api, su, sub["uid"])["consecutiveFailures"] == 0
 
@@ -203,8 +209,10 @@ def test_failures_are_shown_on_the_subscription(api, su, estate, receivers, subs
     make_events(estate, 1)
     view = wait_until(lambda: (lambda v: v if v["consecutiveFailures"] >= 2 else None)(
         view_of(api, su, sub["uid"])))
-    assert view and view["lastError"] == "HTTP status 503"
-    assert view["state"] == "Active" and "lastSuccessDate" not in view
+    assert view
+    assert view["lastError"] == "HTTP status 503"
+    assert view["state"] == "Active"
+    assert "lastSuccessDate" not in view
     assert view["deliveredPosition"] == sub["deliveredPosition"]
 
 
@@ -218,7 +226,8 @@ def test_time_out_is_retried(api, su, estate, receivers, subscriptions):
     assert wait_until(lambda: delivered_all(receiver, expected))
     assert_in_order_without_loss(receiver, expected)
     attempts = attempts_of(api, su, sub["uid"])[::-1]
-    assert attempts[0]["outcome"] == "Failed" and attempts[0]["error"].startswith("time-out")
+    assert attempts[0]["outcome"] == "Failed"
+    assert attempts[0]["error"].startswith("time-out")
     assert "httpStatus" not in attempts[0]
     assert 1900 <= attempts[0]["durationMs"] <= 2900
     assert attempts[1]["deliveryUid"] == attempts[0]["deliveryUid"]
@@ -254,7 +263,8 @@ def test_after_24_hours_of_failures_disabled_then_resumed(env, api, su, estate, 
                  " WHERE uid = :'p0'", sub["uid"])
     assert wait_until(lambda: view_of(api, su, sub["uid"])["state"] == "Disabled")
     view = view_of(api, su, sub["uid"])
-    assert view["isActive"] is False and view["deliveredPosition"] == sub["deliveredPosition"]
+    assert view["isActive"] is False
+    assert view["deliveredPosition"] == sub["deliveredPosition"]
 
     make_events(estate, 2)
     sent = len(receiver.requests)

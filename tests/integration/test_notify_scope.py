@@ -57,7 +57,8 @@ def test_executive_receives_only_his_agencies(api, su, estate, world):
     patrimonies = {uid for kind, uid, _ in got if kind == "patrimony"}
     companies = {uid for kind, uid, _ in got if kind == "company"}
     assert patrimonies == {p1, marker}
-    assert p2 not in patrimonies and p3 not in patrimonies
+    assert p2 not in patrimonies
+    assert p3 not in patrimonies
     assert companies <= {w["a1"]}
     assert ("company", w["a1"], "AgencyCreated") in got
 

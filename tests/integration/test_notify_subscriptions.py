@@ -45,15 +45,20 @@ def test_create_shows_the_secret_once(api, su):
     before = feed_end(api, su)
     view = subscribe(api, su, URL, description="Équipe réparations")
 
-    assert view["secret"].startswith("whsec_") and len(view["secret"]) >= 40
+    assert view["secret"].startswith("whsec_")
+    assert len(view["secret"]) >= 40
     assert view["url"] == URL
-    assert view["eventTypes"] == [] and view["aggregates"] == []
+    assert view["eventTypes"] == []
+    assert view["aggregates"] == []
     assert view["description"] == "Équipe réparations"
-    assert view["state"] == "Active" and view["isActive"] is True
+    assert view["state"] == "Active"
+    assert view["isActive"] is True
     assert view["deliveredPosition"] == before
     assert view["consecutiveFailures"] == 0
-    assert view["createdDate"].endswith("Z") and len(view["createdDate"]) == 24
-    assert "lastError" not in view and "lastAttemptDate" not in view
+    assert view["createdDate"].endswith("Z")
+    assert len(view["createdDate"]) == 24
+    assert "lastError" not in view
+    assert "lastAttemptDate" not in view
 
     shown = api.get(f"{SUBSCRIPTIONS}/{view['uid']}", headers=su)
     assert shown.status == 200
@@ -98,7 +103,8 @@ def test_invalid_input_is_400_and_stores_nothing(api, su, body):
 def test_url_and_description_at_their_limits(api, su):
     url = "http://127.0.0.1:9/" + "a" * (2000 - len("http://127.0.0.1:9/"))
     view = subscribe(api, su, url, description="é" * 200)
-    assert view["url"] == url and len(view["description"]) == 200
+    assert view["url"] == url
+    assert len(view["description"]) == 200
 
 
 @pytest.mark.parametrize("url", [
@@ -133,7 +139,9 @@ def test_refusal_messages_follow_the_language(api, su):
     body = {"url": "https://169.254.169.254/"}
     french = api.post(SUBSCRIPTIONS, body, headers=su).json()["message"]
     english = api.post(SUBSCRIPTIONS, body, headers={**su, "Accept-Language": "en"}).json()["message"]
-    assert "refusée" in french and "refused" in english and "link-local" in english
+    assert "refusée" in french
+    assert "refused" in english
+    assert "link-local" in english
 
 
 def test_bad_json_and_media_type(api, su):
@@ -148,7 +156,8 @@ def test_bad_json_and_media_type(api, su):
 def test_unauthenticated_and_unknown_methods(api, su):
     assert api.get(SUBSCRIPTIONS).status == 401
     response = api.request("PUT", SUBSCRIPTIONS, {"url": URL}, headers=su)
-    assert response.status == 405 and "POST" in response.header("Allow")
+    assert response.status == 405
+    assert "POST" in response.header("Allow")
     assert api.get(f"{SUBSCRIPTIONS}/not-a-uid", headers=su).status == 400
 
 
@@ -177,7 +186,8 @@ def test_list_is_sorted_and_paginated(api, users):
     for _ in range(3):
         subscribe(api, alice.auth, URL)
     response = api.get(SUBSCRIPTIONS, headers=alice.auth)
-    assert response.status == 200 and response.header("Accept-Range") == "100"
+    assert response.status == 200
+    assert response.header("Accept-Range") == "100"
     items = response.json()["result"]
     count = len(items)
     assert count >= 4
@@ -186,7 +196,8 @@ def test_list_is_sorted_and_paginated(api, users):
     assert keys == sorted(keys)
 
     page = api.get(f"{SUBSCRIPTIONS}?range=1-2", headers=alice.auth)
-    assert page.status == 206 and page.header("Content-Range") == f"1-2/{count}"
+    assert page.status == 206
+    assert page.header("Content-Range") == f"1-2/{count}"
     assert [item["uid"] for item in page.json()["result"]] == [item["uid"] for item in items[1:3]]
     assert error_of(api.get(f"{SUBSCRIPTIONS}?range=0-100", headers=alice.auth)) == (400, "InvalidRange")
     assert error_of(api.get(f"{SUBSCRIPTIONS}?range={count}-{count + 5}", headers=alice.auth)) == \
@@ -210,13 +221,16 @@ def test_patch_changes_only_what_is_sent(api, su):
     response = api.patch(path, {"description": "après", "aggregates": ["lot"]}, headers=su)
     assert response.status == 200, response
     patched = response.json()
-    assert patched["description"] == "après" and patched["aggregates"] == ["lot"]
-    assert patched["eventTypes"] == ["LotReferenced"] and patched["url"] == URL
+    assert patched["description"] == "après"
+    assert patched["aggregates"] == ["lot"]
+    assert patched["eventTypes"] == ["LotReferenced"]
+    assert patched["url"] == URL
 
     assert api.patch(path, {}, headers=su).json() == patched
     assert api.patch(path, {"eventTypes": None}, headers=su).json() == patched
     changed = api.patch(path, {"url": "http://127.0.0.1:10/other", "eventTypes": []}, headers=su).json()
-    assert changed["url"] == "http://127.0.0.1:10/other" and changed["eventTypes"] == []
+    assert changed["url"] == "http://127.0.0.1:10/other"
+    assert changed["eventTypes"] == []
     assert "secret" not in changed
 
 
@@ -224,9 +238,11 @@ def test_patch_switches_state(api, su):
     view = subscribe(api, su, URL)
     path = f"{SUBSCRIPTIONS}/{view['uid']}"
     off = api.patch(path, {"isActive": False}, headers=su).json()
-    assert off["state"] == "Disabled" and off["isActive"] is False
+    assert off["state"] == "Disabled"
+    assert off["isActive"] is False
     on = api.patch(path, {"isActive": True}, headers=su).json()
-    assert on["state"] == "Active" and on["isActive"] is True
+    assert on["state"] == "Active"
+    assert on["isActive"] is True
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -254,7 +270,8 @@ def test_delete(api, su):
     view = subscribe(api, su, URL)
     path = f"{SUBSCRIPTIONS}/{view['uid']}"
     response = api.request("DELETE", path, headers=su)
-    assert response.status == 204 and response.body == b""
+    assert response.status == 204
+    assert response.body == b""
     assert api.get(path, headers=su).status == 404
     assert view["uid"] not in listed_uids(api, su)
     assert api.request("DELETE", path, headers=su).status == 404
@@ -268,7 +285,8 @@ def test_rotate_secret(api, su):
     secret = response.json()["secret"]
     SECRETS.add(secret)
     assert set(response.json()) == {"secret"}
-    assert secret.startswith("whsec_") and secret != view["secret"]
+    assert secret.startswith("whsec_")
+    assert secret != view["secret"]
     assert error_of(api.post(path, "{", headers={**su, "Content-Type": "application/json"})) == \
         (400, "InvalidJson")
     assert api.post(path, {"ignored": True}, headers=su).status == 200
@@ -277,8 +295,10 @@ def test_rotate_secret(api, su):
 def test_deliveries_of_a_new_subscription(api, su):
     view = subscribe(api, su, URL)
     response = api.get(f"{SUBSCRIPTIONS}/{view['uid']}/deliveries", headers=su)
-    assert response.status == 200 and response.json() == {"result": []}
-    assert response.header("Content-Range") == "*/0" and response.header("Accept-Range") == "100"
+    assert response.status == 200
+    assert response.json() == {"result": []}
+    assert response.header("Content-Range") == "*/0"
+    assert response.header("Accept-Range") == "100"
     assert error_of(api.get(f"{SUBSCRIPTIONS}/{view['uid']}/deliveries?range=5-1",
                             headers=su)) == (400, "InvalidRange")
 
@@ -293,7 +313,9 @@ def test_only_the_sender_role_reads_secrets(env, api, su):
                               capture_output=True, text=True, timeout=30, cwd="/")
 
     as_api = psql(env["PERFIMMO_DATABASE"], role=True)
-    assert as_api.returncode != 0 and "permission denied" in as_api.stderr
+    assert as_api.returncode != 0
+    assert "permission denied" in as_api.stderr
     assert psql(env["PERFIMMO_DATABASE"]).returncode != 0
     as_sender = psql(env["PERFIMMO_DATABASE"].replace("user=perfimmo_app", "user=perfimmo_notify"))
-    assert as_sender.returncode == 0 and int(as_sender.stdout) >= 1
+    assert as_sender.returncode == 0
+    assert int(as_sender.stdout) >= 1
