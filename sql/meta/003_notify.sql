@@ -1,5 +1,5 @@
 -- The role of perfimmo-notify, the webhook sender.  It logs in by itself
--- and is the only role that reads webhook secrets; each tenant migration
+-- and is the only role that reads webhook secrets.  Each tenant migration
 -- (007_subscriptions.sql) also makes it a member of the tenant's role, so
 -- that it reads the tenant's journal and visibility rules as the workers do.
 

@@ -5,7 +5,8 @@
  * Holding a subscription: store_claim picks a due subscription with
  * SELECT ... FOR UPDATE SKIP LOCKED and takes a session advisory lock on
  * it, which stays held through the HTTP attempt (the row lock ends with the
- * claim's short transaction, so the API never waits on a delivery).
+ * claim's short transaction, so a PATCH or DELETE through the API does not
+ * wait for the HTTP attempt).
  * Another sender skips a subscription whose lock it cannot take, and a
  * sender that dies loses the lock with its connection, so the batch is sent
  * again by whichever sender claims it next.
@@ -40,7 +41,7 @@ struct batch {
 	long long acknowledged;		/* where the position goes on success */
 };
 
-/* How one attempt went; ERROR empty means delivered. */
+/* Outcome of one attempt; an empty ERROR means delivered. */
 struct attempt {
 	long long started_ms;		/* epoch milliseconds */
 	long http_status;		/* 0 when no response */

@@ -37,7 +37,7 @@ bool subscriptions_create(const char *uid, const char *owner,
 bool subscriptions_list(const struct actor *actor, const struct range *range,
     struct listing_page *page, struct error *err);
 
-/* Appends the view of UID to OUT when ACTOR may reach it; *FOUND tells. */
+/* Appends the view of UID to OUT (when not NULL) if ACTOR may reach it, and sets *FOUND. */
 bool subscriptions_find(const char *uid, const struct actor *actor, struct strbuf *out,
     bool *found, struct error *err);
 

@@ -73,7 +73,7 @@ def first_seen(receiver):
     return seen
 
 
-def test_kill_9_mid_delivery_then_restart_sends_the_batch_again(api, su, estate, fresh, hooks):
+def test_kill_9_then_restart_resends_batch(api, su, estate, fresh, hooks):
     receiver, sub = hooks(lambda n: ("sleep", 1.5, 200) if n == 0 else 200)
     first = fresh.start()
     estate.call_center()

@@ -2,9 +2,9 @@
 batches in position order, retries until success with nothing lost or
 reordered, the 24 h cut-off, and the destination check at each attempt.
 
-Receivers listen on 127.0.0.1 (the test stack allows that address over
-plain http); the test stack retries after about 0.3, 0.6 and 1.2 s and gives
-an attempt 2 s.
+Receivers listen on 127.0.0.1, which the test stack allows over plain http.
+The test stack retries after about 0.3, 0.6 and 1.2 s and gives an attempt
+2 s, so these tests take seconds.
 """
 
 import pytest

@@ -76,7 +76,7 @@ def test_after_returns_later_events_in_position_order(api, su, w):
         assert event["event"]["eventType"]
 
 
-def test_limit_caps_the_page_and_next_resumes_without_loss(api, su, w):
+def test_limit_then_next_loses_nothing(api, su, w):
     whole = [e["position"] for e in all_events(api, su, w["start"])]
     pieces, position = [], w["start"]
     for _ in range(len(whole) + 1):
@@ -150,7 +150,7 @@ def test_executive_sees_only_his_scope(api, w):
     assert companies == {w["a1"]}
 
 
-def test_invisible_events_are_skipped_but_next_moves_past_them(api, su, w):
+def test_invisible_events_skipped_next_moves(api, su, w):
     # b1's events are the last of the set-up but the executive's reference.
     page = read(api, w["ex"].auth, f"after={w['start']}&limit=1000&aggregates=patrimony")
     assert [e["event"]["aggregateUid"] for e in page["events"]] == [w["p1"]]
