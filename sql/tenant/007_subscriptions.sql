@@ -70,6 +70,13 @@ CREATE TABLE delivery_attempts (
 );
 CREATE INDEX delivery_attempts_subscription ON delivery_attempts (subscription_uid, attempted_at DESC, uid DESC);
 
+-- State the journal cannot give back: `perfimmo-admin rebuild` leaves it alone.
+INSERT INTO table_registry (table_name, kind) VALUES
+	('subscriptions', 'source'),
+	('subscription_secrets', 'source'),
+	('deliveries', 'source'),
+	('delivery_attempts', 'source');
+
 
 -- DateTime output form of conventions §2.
 CREATE FUNCTION subscription_date(moment timestamptz)
