@@ -58,5 +58,13 @@ void lot_get(void *context);
 void providers_get(void *context);
 void provider_get(void *context);
 void providers_suggest_get(void *context);
+void ticket_post(void *context);
+void ticket_patch(void *context);
+void ticket_detail_get(void *context);
+void ticket_list_get(void *context);
+void ticket_export_get(void *context);
+void ticket_stats_get(void *context);
+void ticket_feed_get(void *context);
+void provider_contact_stats_get(void *context);
 
 #endif

@@ -45,6 +45,15 @@ const struct route routes[] = {
 	{"/api/v1/providercontacts", METHOD_GET, 0, providers_get},
 	{"/api/v1/providercontacts/suggest", METHOD_GET, 0, providers_suggest_get},
 	{"/api/v1/providercontacts/{uid}", METHOD_GET, 0, provider_get},
+
+	{"/api/vEvent/tickets", METHOD_POST, ROUTE_BODY, ticket_post},
+	{"/api/vEvent/tickets", METHOD_GET, 0, ticket_feed_get},
+	{"/api/vEvent/tickets/{uid}", METHOD_PATCH, ROUTE_BODY, ticket_patch},
+	{"/api/v1/tickets", METHOD_GET, 0, ticket_list_get},
+	{"/api/v1/tickets/export", METHOD_GET, 0, ticket_export_get},
+	{"/api/v1/tickets/stats", METHOD_GET, ROUTE_NO_CACHE, ticket_stats_get},
+	{"/api/v1/tickets/{uid}", METHOD_GET, 0, ticket_detail_get},
+	{"/api/v1/providercontacts/{uid}/stats", METHOD_GET, 0, provider_contact_stats_get},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,152 @@
+/* GET /api/v1/providercontacts/{uid}/stats (R18). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/pg.h"
+#include "handlers.h"
+#include "http/query.h"
+#include "http/response.h"
+#include "readmodel/contact_stats.h"
+#include "readmodel/ticket_query.h"
+
+
+/* The contact exists and ACTOR sees it (conventions §6, ProviderContacts). */
+static bool
+contact_visible(struct context *ctx, const char *uid, bool *visible, struct error *err)
+{
+	struct ticket_sql sql;
+	PGresult *result;
+
+	ticket_sql_init(&sql);
+	strbuf_puts(&sql.text, "SELECT 1 FROM ticket_contact_refs c WHERE c.uid = ");
+	ticket_sql_param(&sql, uid);
+	strbuf_puts(&sql.text, "::uuid");
+	if (ctx->actor.type != USER_SUPER) {
+		strbuf_puts(&sql.text, " AND EXISTS (SELECT 1 FROM events e WHERE e.aggregate_type = 'providerContact'"
+		    " AND e.aggregate_uid = c.uid AND (e.payload ->> 'companyUid' = ");
+		ticket_sql_param(&sql, ctx->actor.company_uid);
+		if (ctx->actor.type == USER_CALL_CENTER) {
+			int n = sql.count;
+			strbuf_printf(&sql.text, " OR e.payload ->> 'callCenterUid' = $%d"
+			    " OR (e.payload ->> 'companyUid')::uuid IN (SELECT uid FROM companies"
+			    " WHERE call_center_uid = $%d::uuid)", n, n);
+		}
+		strbuf_puts(&sql.text, "))");
+	}
+	result = pg_query(sql.text.data, sql.count, (const char *const *)sql.params,
+	    PGRES_TUPLES_OK, err);
+	ticket_sql_free(&sql);
+	if (result == NULL)
+		return false;
+	*visible = PQntuples(result) > 0;
+	PQclear(result);
+	return true;
+}
+
+
+static bool
+read_period(const struct query *query, char from[TYPES_DATE_SIZE], bool *has_from,
+    char to[TYPES_DATE_SIZE], bool *has_to, struct error *err)
+{
+	struct types_date date;
+
+	if (!query_local_date(query, "from", &date, has_from, err))
+		return false;
+	if (*has_from)
+		types_format_local_date(&date, from);
+	if (!query_local_date(query, "to", &date, has_to, err))
+		return false;
+	if (*has_to)
+		types_format_local_date(&date, to);
+	if (*has_from && *has_to && strcmp(to, from) < 0)
+		return error_set(err, ERR_BAD_REQUEST, "paramètre to : ne doit pas précéder from",
+		    "parameter to: must not be before from");
+	return true;
+}
+
+
+/* The visible tickets naming the contact, created in the period, with their events. */
+static PGresult *
+load_tickets(struct context *ctx, const char *uid, const char *from, const char *to,
+    struct error *err)
+{
+	struct ticket_sql sql;
+	PGresult *result;
+	int tz;
+
+	ticket_sql_init(&sql);
+	strbuf_puts(&sql.text, "SELECT to_char((t.created AT TIME ZONE ");
+	ticket_sql_param(&sql, ctx->tenant.timezone);
+	tz = sql.count;
+	strbuf_puts(&sql.text, ")::date, 'YYYY-MM-DD'), (SELECT jsonb_agg(e.payload ORDER BY e.version)"
+	    " FROM events e WHERE e.aggregate_type = 'ticket' AND e.aggregate_uid = t.uid)::text"
+	    " FROM tickets t WHERE t.provider_uids @> ARRAY[");
+	ticket_sql_param(&sql, uid);
+	strbuf_puts(&sql.text, "::uuid] AND ");
+	ticket_scope_condition(&ctx->actor, &sql);
+	if (from != NULL) {
+		strbuf_puts(&sql.text, " AND t.created >= (");
+		ticket_sql_param(&sql, from);
+		strbuf_printf(&sql.text, "::date::timestamp AT TIME ZONE $%d)", tz);
+	}
+	strbuf_puts(&sql.text, " AND t.created < ((coalesce(");
+	ticket_sql_param(&sql, to);
+	strbuf_printf(&sql.text, "::date, (now() AT TIME ZONE $%d)::date) + 1)::timestamp"
+	    " AT TIME ZONE $%d) ORDER BY t.created, t.uid", tz, tz);
+	result = pg_query(sql.text.data, sql.count, (const char *const *)sql.params,
+	    PGRES_TUPLES_OK, err);
+	ticket_sql_free(&sql);
+	return result;
+}
+
+
+static void
+reply_stats(struct context *ctx, const char *uid, PGresult *rows)
+{
+	int count = PQntuples(rows);
+	struct contact_stats_ticket *tickets = calloc((size_t)count + 1, sizeof(*tickets));
+	struct json_object *stats;
+
+	if (tickets == NULL)
+		abort();
+	for (int i = 0; i < count; i++) {
+		tickets[i].day = PQgetvalue(rows, i, 0);
+		tickets[i].events = json_tokener_parse(PQgetvalue(rows, i, 1));
+	}
+	stats = contact_stats_compute(uid, tickets, (size_t)count);
+	response_json(ctx->req, 200, stats);
+	json_object_put(stats);
+	for (int i = 0; i < count; i++)
+		json_object_put(tickets[i].events);
+	free(tickets);
+}
+
+
+void
+provider_contact_stats_get(void *opaque)
+{
+	struct context *ctx = opaque;
+	const char *uid = ctx->req->params[0];
+	char from[TYPES_DATE_SIZE], to[TYPES_DATE_SIZE];
+	bool has_from, has_to, visible = false;
+	struct query *query;
+	PGresult *rows = NULL;
+	struct error err;
+
+	query = query_parse(ctx->req->query, &err);
+	if (query == NULL || !read_period(query, from, &has_from, to, &has_to, &err) ||
+	    !contact_visible(ctx, uid, &visible, &err)) {
+		response_error(ctx->req, &err);
+	} else if (!visible) {
+		error_set(&err, ERR_NOT_FOUND, "aucun contact prestataire %s",
+		    "no provider contact %s", uid);
+		response_error(ctx->req, &err);
+	} else if ((rows = load_tickets(ctx, uid, has_from ? from : NULL,
+	    has_to ? to : NULL, &err)) == NULL) {
+		response_error(ctx->req, &err);
+	} else {
+		reply_stats(ctx, uid, rows);
+	}
+	PQclear(rows);
+	query_free(query);
+}

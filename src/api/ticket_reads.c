@@ -1,0 +1,548 @@
+/*
+ * Ticket reads: the list (R1), export (R2), stats (R3), detail (R4) and the
+ * ticket event feed (R5).  Views come from the tickets read table; the
+ * detail's journal comes from the ticket's stored events.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/types.h"
+#include "domain/domain.h"
+#include "db/pg.h"
+#include "handlers.h"
+#include "http/query.h"
+#include "http/response.h"
+#include "readmodel/ticket_journal.h"
+#include "readmodel/ticket_query.h"
+#include "ticket_page.h"
+
+#define LIST_MAX 100
+#define EXPORT_MAX 20000
+#define FEED_MAX 100
+
+
+static PGresult *
+run(struct ticket_sql *sql, struct error *err)
+{
+	return pg_query(sql->text.data, sql->count, (const char *const *)sql->params,
+	    PGRES_TUPLES_OK, err);
+}
+
+
+/* Runs SQL, which selects one count, into *COUNT. */
+static bool
+run_count(struct ticket_sql *sql, unsigned long *count, struct error *err)
+{
+	PGresult *result = run(sql, err);
+
+	if (result == NULL)
+		return false;
+	*count = strtoul(PQgetvalue(result, 0, 0), NULL, 10);
+	PQclear(result);
+	return true;
+}
+
+
+/* Appends the page's rows (one JSON text each) to OUT, comma-separated. */
+static bool
+append_rows(struct ticket_sql *sql, struct strbuf *out, struct error *err)
+{
+	PGresult *result = run(sql, err);
+	int rows;
+
+	if (result == NULL)
+		return false;
+	rows = PQntuples(result);
+	for (int i = 0; i < rows; i++) {
+		if (i > 0)
+			strbuf_puts(out, ",");
+		strbuf_puts(out, PQgetvalue(result, i, 0));
+	}
+	PQclear(result);
+	return true;
+}
+
+
+static void
+where_clause(struct context *ctx, const struct ticket_filter *filter, bool with_dates,
+    struct ticket_sql *sql)
+{
+	ticket_filter_where(filter, &ctx->actor, ctx->tenant.timezone, with_dates, sql);
+}
+
+
+/* The Aggregations of R1, over every ticket that matches (read-api §2.2). */
+static bool
+append_aggregations(struct context *ctx, const struct ticket_filter *filter,
+    struct strbuf *out, struct error *err)
+{
+	static const char *const kinds[] = {"status", "agencies", "callPurposes", "locations",
+	    "interventions", "providers", NULL};
+	struct ticket_sql sql;
+	PGresult *result;
+	int rows;
+
+	ticket_sql_init(&sql);
+	strbuf_puts(&sql.text, "WITH m AS MATERIALIZED (SELECT t.status, t.agency_uids, t.call_purpose,"
+	    " t.city_folded, t.address ->> 'city' AS city, t.position, t.intervention,"
+	    " t.assignee_provider_uid FROM tickets t");
+	where_clause(ctx, filter, true, &sql);
+	strbuf_puts(&sql.text, "), b AS ("
+	    " SELECT 'status' AS k, status AS v, NULL AS label, count(*) AS n FROM m GROUP BY status"
+	    " UNION ALL SELECT 'agencies', a::text, min(g.label), count(*) FROM m, unnest(m.agency_uids) a"
+	    "  LEFT JOIN agencies g ON g.uid = a GROUP BY a"
+	    " UNION ALL SELECT 'callPurposes', call_purpose, NULL, count(*) FROM m GROUP BY call_purpose"
+	    " UNION ALL SELECT 'locations', (array_agg(city ORDER BY position))[1], NULL, count(*)"
+	    "  FROM m GROUP BY city_folded"
+	    " UNION ALL SELECT 'interventions', intervention::text, NULL, count(*) FROM m GROUP BY intervention"
+	    " UNION ALL SELECT 'providers', assignee_provider_uid::text, min(c.label), count(*) FROM m"
+	    "  LEFT JOIN ticket_contact_refs c ON c.uid = m.assignee_provider_uid"
+	    "  WHERE assignee_provider_uid IS NOT NULL GROUP BY assignee_provider_uid)"
+	    " SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',"
+	    "  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))"
+	    "  ORDER BY n DESC, v)::text FROM b GROUP BY k");
+	result = run(&sql, err);
+	ticket_sql_free(&sql);
+	if (result == NULL)
+		return false;
+
+	rows = PQntuples(result);
+	strbuf_puts(out, "\"aggergations\":{");
+	for (int k = 0; kinds[k] != NULL; k++) {
+		const char *buckets = "[]";
+		for (int i = 0; i < rows; i++)
+			if (strcmp(PQgetvalue(result, i, 0), kinds[k]) == 0)
+				buckets = PQgetvalue(result, i, 1);
+		strbuf_printf(out, "%s\"%s\":%s", k > 0 ? "," : "", kinds[k], buckets);
+	}
+	strbuf_puts(out, "}");
+	PQclear(result);
+	return true;
+}
+
+
+/* R1 and R2 share everything but the view, the order, the size and the aggregations. */
+struct listing {
+	unsigned max;
+	bool active_providers;
+	bool aggregations;
+	const char *view;		/* SQL function of the item view */
+	const char *order;
+};
+
+
+static void
+serve_listing(struct context *ctx, const struct listing *listing)
+{
+	struct ticket_filter filter;
+	struct ticket_sql sql;
+	struct ticket_page page;
+	struct query *query;
+	struct strbuf body;
+	struct error err;
+	unsigned long count = 0;
+	char limit[16], offset[16];
+	bool ok;
+
+	ticket_page_accept_range(ctx->req, listing->max);
+	memset(&filter, 0, sizeof(filter));
+	strbuf_init(&body);
+	query = query_parse(ctx->req->query, &err);
+	ok = query != NULL && ticket_page_parse(query, listing->max, &page, &err) &&
+	    ticket_filter_parse(query, listing->active_providers, &filter, &err);
+
+	if (ok) {
+		ticket_sql_init(&sql);
+		strbuf_puts(&sql.text, "SELECT count(*) FROM tickets t");
+		where_clause(ctx, &filter, true, &sql);
+		ok = run_count(&sql, &count, &err);
+		ticket_sql_free(&sql);
+	}
+	if (ok)
+		ok = ticket_page_check(&page, count, &err);
+	if (ok) {
+		strbuf_puts(&body, "{\"result\":[");
+		ticket_sql_init(&sql);
+		strbuf_printf(&sql.text, "SELECT %s(t)::text FROM tickets t", listing->view);
+		where_clause(ctx, &filter, true, &sql);
+		snprintf(limit, sizeof(limit), "%u", ticket_page_limit(&page, count));
+		snprintf(offset, sizeof(offset), "%u", page.range.start);
+		strbuf_printf(&sql.text, " ORDER BY %s LIMIT ", listing->order);
+		ticket_sql_param(&sql, limit);
+		strbuf_puts(&sql.text, "::integer OFFSET ");
+		ticket_sql_param(&sql, offset);
+		strbuf_puts(&sql.text, "::integer");
+		ok = count == 0 || append_rows(&sql, &body, &err);
+		ticket_sql_free(&sql);
+		strbuf_puts(&body, "]");
+	}
+	if (ok && listing->aggregations) {
+		strbuf_puts(&body, ",");
+		ok = append_aggregations(ctx, &filter, &body, &err);
+	}
+
+	if (ok) {
+		strbuf_puts(&body, "}");
+		ticket_page_send(ctx->req, &page, count, &body);
+	} else {
+		ticket_page_fail(ctx->req, &page, count, &err);
+	}
+	ticket_filter_free(&filter);
+	query_free(query);
+	strbuf_free(&body);
+}
+
+
+void
+ticket_list_get(void *context)
+{
+	static const struct listing list = {LIST_MAX, true, true, "ticket_query_view",
+	    "t.created DESC, t.uid"};
+
+	serve_listing(context, &list);
+}
+
+
+void
+ticket_export_get(void *context)
+{
+	static const struct listing export = {EXPORT_MAX, true, false, "ticket_export_view",
+	    "t.created, t.uid"};
+
+	serve_listing(context, &export);
+}
+
+
+/* ---------------------------------------------------------------- R3 */
+
+/* N / D rounded to 2 decimals, as the shortest JSON number. */
+static void
+format_frequency(unsigned long tickets, long days, char out[32])
+{
+	double value = 0;
+
+	if (tickets > 0 && days > 0)
+		value = round((double)tickets * 100.0 / (double)days) / 100.0;
+	snprintf(out, 32, "%.15g", value);
+}
+
+
+void
+ticket_stats_get(void *opaque)
+{
+	struct context *ctx = opaque;
+	struct ticket_filter filter;
+	struct ticket_sql sql;
+	struct query *query;
+	struct strbuf body;
+	struct error err;
+	PGresult *counts = NULL, *frequency = NULL;
+	char by_day[32];
+	int tz;
+
+	strbuf_init(&body);
+	query = query_parse(ctx->req->query, &err);
+	if (query == NULL || !ticket_filter_parse(query, false, &filter, &err)) {
+		response_error(ctx->req, &err);
+		query_free(query);
+		return;
+	}
+
+	/* newTickets ignore from/to (D-21); months and days in the tenant's zone. */
+	ticket_sql_init(&sql);
+	strbuf_puts(&sql.text, "SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
+	    " AND t.created <= now()), count(*) FILTER (WHERE t.created >= m.last AND t.created < m.current),"
+	    " count(*) FILTER (WHERE t.created >= m.current AND t.created <= now())"
+	    " FROM (SELECT date_trunc('month', now() AT TIME ZONE ");
+	ticket_sql_param(&sql, ctx->tenant.timezone);
+	tz = sql.count;
+	strbuf_printf(&sql.text, ") AT TIME ZONE $%d AS current, (date_trunc('month', now() AT TIME ZONE $%d)"
+	    " - interval '1 month') AT TIME ZONE $%d AS last) m, tickets t", tz, tz, tz);
+	where_clause(ctx, &filter, false, &sql);
+	counts = run(&sql, &err);
+	ticket_sql_free(&sql);
+
+	if (counts != NULL) {
+		ticket_sql_init(&sql);
+		strbuf_puts(&sql.text, "SELECT n, coalesce(");
+		ticket_sql_param(&sql, filter.has_to ? filter.to : NULL);
+		strbuf_puts(&sql.text, "::date, today) - coalesce(");
+		ticket_sql_param(&sql, filter.has_from ? filter.from : NULL);
+		strbuf_puts(&sql.text, "::date, (first AT TIME ZONE ");
+		ticket_sql_param(&sql, ctx->tenant.timezone);
+		tz = sql.count;
+		strbuf_printf(&sql.text, ")::date, today) + 1 FROM (SELECT count(*) AS n, min(t.created) AS first,"
+		    " (now() AT TIME ZONE $%d)::date AS today FROM tickets t", tz);
+		where_clause(ctx, &filter, true, &sql);
+		strbuf_puts(&sql.text, ") x");
+		frequency = run(&sql, &err);
+		ticket_sql_free(&sql);
+	}
+
+	if (counts == NULL || frequency == NULL) {
+		response_error(ctx->req, &err);
+	} else {
+		format_frequency(strtoul(PQgetvalue(frequency, 0, 0), NULL, 10),
+		    strtol(PQgetvalue(frequency, 0, 1), NULL, 10), by_day);
+		strbuf_printf(&body, "{\"newTickets\":{\"lastSevenDays\":%s,\"lastMonth\":%s,"
+		    "\"currentMonth\":%s},\"ticketCreationFrequency\":{\"byDay\":%s}}",
+		    PQgetvalue(counts, 0, 0), PQgetvalue(counts, 0, 1), PQgetvalue(counts, 0, 2), by_day);
+		response_raw(ctx->req, 200, body.data, body.len);
+	}
+	PQclear(counts);
+	PQclear(frequency);
+	ticket_filter_free(&filter);
+	query_free(query);
+	strbuf_free(&body);
+}
+
+
+/* ---------------------------------------------------------------- R4 */
+
+/* Labels of the provider contacts the ticket's events name, as {uid: label}. */
+static struct json_object *
+contact_labels(const char *uid, struct error *err)
+{
+	const char *params[1] = {uid};
+	struct json_object *labels;
+	PGresult *result;
+
+	result = pg_query("SELECT c.uid::text, c.label FROM ticket_contact_refs c"
+	    " WHERE c.uid::text IN (SELECT jsonb_path_query(e.payload, 'lax $.**.providerUid') #>> '{}'"
+	    "  FROM events e WHERE e.aggregate_type = 'ticket' AND e.aggregate_uid = $1)",
+	    1, params, PGRES_TUPLES_OK, err);
+	if (result == NULL)
+		return NULL;
+	labels = json_object_new_object();
+	for (int i = 0; i < PQntuples(result); i++)
+		json_object_object_add(labels, PQgetvalue(result, i, 0),
+		    json_object_new_string(PQgetvalue(result, i, 1)));
+	PQclear(result);
+	return labels;
+}
+
+
+/* The latest correction text aimed at each processUid: {processUid: text}. */
+static struct json_object *
+latest_corrections(PGresult *rows)
+{
+	struct json_object *texts = json_object_new_object();
+	struct json_object *versions = json_object_new_object();
+
+	/* Rows come in journal order, not storage order: the highest version wins. */
+	for (int i = 0; i < PQntuples(rows); i++) {
+		struct json_object *event = json_tokener_parse(PQgetvalue(rows, i, 0));
+		const char *type = domain_string(event, "eventType");
+		const char *target = domain_string(event, "targetedEvent");
+		int version = atoi(PQgetvalue(rows, i, 3));
+		struct json_object *seen;
+
+		if (type != NULL && strcmp(type, "TicketEventInformationsCorrected") == 0 &&
+		    target != NULL && (!json_object_object_get_ex(versions, target, &seen) ||
+		    json_object_get_int(seen) < version)) {
+			json_object_object_add(versions, target, json_object_new_int(version));
+			json_object_object_add(texts, target,
+			    json_object_new_string(domain_string(event, "text")));
+		}
+		json_object_put(event);
+	}
+	json_object_put(versions);
+	return texts;
+}
+
+
+/* Array[DayEvent]: rows are sorted by local day, business date, version. */
+static struct json_object *
+build_journal(PGresult *rows, struct json_object *labels)
+{
+	struct json_object *journal = json_object_new_array();
+	struct json_object *corrections = latest_corrections(rows);
+	struct json_object *day_events = NULL;
+	const char *current_day = "";
+
+	for (int i = 0; i < PQntuples(rows); i++) {
+		struct json_object *event = json_tokener_parse(PQgetvalue(rows, i, 0));
+		const char *process_uid = domain_string(event, "processUid");
+		const char *day = PQgetvalue(rows, i, 1);
+		struct json_object *item = json_object_new_object();
+
+		if (strcmp(day, current_day) != 0) {
+			struct json_object *group = json_object_new_object();
+			day_events = json_object_new_array();
+			json_object_object_add(group, "day", json_object_new_string(day));
+			json_object_object_add(group, "events", day_events);
+			json_object_array_add(journal, group);
+			current_day = day;
+		}
+		json_object_object_add(item, "processUid", json_object_new_string(process_uid));
+		json_object_object_add(item, "eventName",
+		    json_object_new_string(domain_string(event, "eventType")));
+		json_object_object_add(item, "date", json_object_new_string(PQgetvalue(rows, i, 2)));
+		json_object_object_add(item, "data", ticket_journal_data(event, labels,
+		    domain_string(corrections, process_uid)));
+		json_object_array_add(day_events, item);
+		json_object_put(event);
+	}
+	json_object_put(corrections);
+	return journal;
+}
+
+
+static bool
+load_journal(struct context *ctx, const char *uid, struct json_object **journal,
+    struct error *err)
+{
+	const char *params[2] = {uid, ctx->tenant.timezone};
+	struct json_object *labels;
+	PGresult *rows;
+
+	rows = pg_query("SELECT payload::text, to_char((d AT TIME ZONE $2)::date, 'YYYY-MM-DD'),"
+	    " ticket_iso(d), version FROM (SELECT payload, version, ticket_business_date(payload) AS d"
+	    "  FROM events WHERE aggregate_type = 'ticket' AND aggregate_uid = $1) e"
+	    " ORDER BY 2, d, version", 2, params, PGRES_TUPLES_OK, err);
+	if (rows == NULL)
+		return false;
+	labels = contact_labels(uid, err);
+	if (labels == NULL) {
+		PQclear(rows);
+		return false;
+	}
+	*journal = build_journal(rows, labels);
+	json_object_put(labels);
+	PQclear(rows);
+	return true;
+}
+
+
+void
+ticket_detail_get(void *opaque)
+{
+	struct context *ctx = opaque;
+	const char *uid = ctx->req->params[0];
+	struct json_object *view = NULL, *journal = NULL;
+	struct ticket_sql sql;
+	PGresult *result;
+	struct error err;
+
+	ticket_sql_init(&sql);
+	strbuf_puts(&sql.text, "SELECT ticket_detail_view(t, ");
+	ticket_sql_param(&sql, ctx->tenant.host);
+	strbuf_puts(&sql.text, ")::text FROM tickets t WHERE t.uid = ");
+	ticket_sql_param(&sql, uid);
+	strbuf_puts(&sql.text, "::uuid AND ");
+	ticket_scope_condition(&ctx->actor, &sql);
+	result = run(&sql, &err);
+	ticket_sql_free(&sql);
+	if (result == NULL) {
+		response_error(ctx->req, &err);
+		return;
+	}
+	if (PQntuples(result) == 0) {
+		PQclear(result);
+		error_set(&err, ERR_NOT_FOUND, "aucun ticket %s", "no ticket %s", uid);
+		response_error(ctx->req, &err);
+		return;
+	}
+	view = json_tokener_parse(PQgetvalue(result, 0, 0));
+	PQclear(result);
+
+	if (!load_journal(ctx, uid, &journal, &err)) {
+		response_error(ctx->req, &err);
+	} else {
+		json_object_object_add(view, "journal", journal);
+		response_json(ctx->req, 200, view);
+	}
+	json_object_put(view);
+}
+
+
+/* ---------------------------------------------------------------- R5 */
+
+static bool
+feed_bounds(const struct query *query, char from[TYPES_DATETIME_SIZE],
+    char to[TYPES_DATETIME_SIZE], struct error *err)
+{
+	int64_t from_ms, to_ms;
+	bool has_from, has_to;
+
+	if (!query_datetime(query, "from", &from_ms, &has_from, err) ||
+	    !query_datetime(query, "to", &to_ms, &has_to, err))
+		return false;
+	if (!has_from || !has_to)
+		return error_set(err, ERR_BAD_REQUEST, "les paramètres from et to sont obligatoires",
+		    "parameters from and to are required");
+	if (to_ms < from_ms)
+		return error_set(err, ERR_BAD_REQUEST, "paramètre to : ne doit pas précéder from",
+		    "parameter to: must not be before from");
+	types_format_datetime(from_ms, from);
+	types_format_datetime(to_ms, to);
+	return true;
+}
+
+
+/* FROM and WHERE of the feed: ticket events in [from, to] of visible tickets. */
+static void
+feed_where(struct context *ctx, const char *from, const char *to, struct ticket_sql *sql)
+{
+	strbuf_puts(&sql->text, " FROM events e JOIN tickets t ON t.uid = e.aggregate_uid"
+	    " WHERE e.aggregate_type = 'ticket' AND e.payload ->> 'sentDate' >= ");
+	ticket_sql_param(sql, from);
+	strbuf_puts(&sql->text, " AND e.payload ->> 'sentDate' <= ");
+	ticket_sql_param(sql, to);
+	strbuf_puts(&sql->text, " AND ");
+	ticket_scope_condition(&ctx->actor, sql);
+}
+
+
+void
+ticket_feed_get(void *opaque)
+{
+	struct context *ctx = opaque;
+	char from[TYPES_DATETIME_SIZE], to[TYPES_DATETIME_SIZE], limit[16], offset[16];
+	struct ticket_sql sql;
+	struct query *query;
+	struct strbuf body;
+	struct ticket_page page;
+	struct error err;
+	unsigned long count = 0;
+	bool ok;
+
+	ticket_page_accept_range(ctx->req, FEED_MAX);
+	strbuf_init(&body);
+	query = query_parse(ctx->req->query, &err);
+	ok = query != NULL && ticket_page_parse(query, FEED_MAX, &page, &err) &&
+	    feed_bounds(query, from, to, &err);
+	if (ok) {
+		ticket_sql_init(&sql);
+		strbuf_puts(&sql.text, "SELECT count(*)");
+		feed_where(ctx, from, to, &sql);
+		ok = run_count(&sql, &count, &err);
+		ticket_sql_free(&sql);
+	}
+	if (ok)
+		ok = ticket_page_check(&page, count, &err);
+	if (ok) {
+		strbuf_puts(&body, "{\"events\":[");
+		ticket_sql_init(&sql);
+		strbuf_puts(&sql.text, "SELECT e.payload::text");
+		feed_where(ctx, from, to, &sql);
+		snprintf(limit, sizeof(limit), "%u", ticket_page_limit(&page, count));
+		snprintf(offset, sizeof(offset), "%u", page.range.start);
+		strbuf_puts(&sql.text, " ORDER BY e.payload ->> 'sentDate', e.position LIMIT ");
+		ticket_sql_param(&sql, limit);
+		strbuf_puts(&sql.text, "::integer OFFSET ");
+		ticket_sql_param(&sql, offset);
+		strbuf_puts(&sql.text, "::integer");
+		ok = count == 0 || append_rows(&sql, &body, &err);
+		ticket_sql_free(&sql);
+		strbuf_puts(&body, "]}");
+	}
+	if (ok)
+		ticket_page_send(ctx->req, &page, count, &body);
+	else
+		ticket_page_fail(ctx->req, &page, count, &err);
+	query_free(query);
+	strbuf_free(&body);
+}

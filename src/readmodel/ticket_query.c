@@ -1,0 +1,315 @@
+/* Ticket filters and scope as parameterised SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fold.h"
+#include "ticket_query.h"
+
+
+void
+ticket_sql_init(struct ticket_sql *sql)
+{
+	memset(sql, 0, sizeof(*sql));
+	strbuf_init(&sql->text);
+}
+
+
+void
+ticket_sql_free(struct ticket_sql *sql)
+{
+	for (int i = 0; i < sql->count; i++)
+		free(sql->params[i]);
+	strbuf_free(&sql->text);
+}
+
+
+void
+ticket_sql_param(struct ticket_sql *sql, const char *value)
+{
+	if (sql->count >= TICKET_SQL_MAX_PARAMS)
+		abort();
+	sql->params[sql->count] = value != NULL ? strdup(value) : NULL;
+	if (value != NULL && sql->params[sql->count] == NULL)
+		abort();
+	sql->count++;
+	strbuf_printf(&sql->text, "$%d", sql->count);
+}
+
+
+/* Appends a text[] literal parameter of ITEMS; items are quoted for the array syntax. */
+static void
+array_param(struct ticket_sql *sql, char **items)
+{
+	struct strbuf literal;
+
+	strbuf_init(&literal);
+	strbuf_puts(&literal, "{");
+	for (size_t i = 0; items[i] != NULL; i++) {
+		strbuf_puts(&literal, i > 0 ? ",\"" : "\"");
+		for (const char *c = items[i]; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				strbuf_append(&literal, "\\", 1);
+			strbuf_append(&literal, c, 1);
+		}
+		strbuf_puts(&literal, "\"");
+	}
+	strbuf_puts(&literal, "}");
+	ticket_sql_param(sql, literal.data);
+	strbuf_free(&literal);
+}
+
+
+static bool
+bad_request(struct error *err, const char *fr, const char *en)
+{
+	return error_set_text(err, ERR_BAD_REQUEST, fr, en);
+}
+
+
+/* Turns each fulltext term into a LIKE pattern of its folded, trimmed text. */
+static bool
+fulltext_patterns(struct ticket_filter *filter, char **terms, size_t count,
+    struct error *err)
+{
+	filter->fulltext = calloc(count + 1, sizeof(char *));
+	if (filter->fulltext == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++) {
+		char *folded = fold_text(terms[i], strlen(terms[i]));
+		char *start, *end, *pattern, *out;
+
+		if (folded == NULL)
+			return bad_request(err, "paramètre fulltext : texte invalide",
+			    "parameter fulltext: invalid text");
+		for (start = folded; *start == ' '; start++)
+			;
+		for (end = start + strlen(start); end > start && end[-1] == ' '; end--)
+			;
+		*end = '\0';
+		if (*start == '\0') {
+			free(folded);
+			continue;
+		}
+
+		/* LIKE needs %, _ and the escape character escaped. */
+		pattern = malloc(2 * strlen(start) + 3);
+		if (pattern == NULL)
+			abort();
+		out = pattern;
+		*out++ = '%';
+		for (const char *c = start; *c != '\0'; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				*out++ = '\\';
+			*out++ = *c;
+		}
+		*out++ = '%';
+		*out = '\0';
+		filter->fulltext[filter->fulltext_count++] = pattern;
+		free(folded);
+	}
+	return true;
+}
+
+
+static bool
+read_date(const struct query *q, const char *name, char out[TYPES_DATE_SIZE],
+    bool *present, struct types_date *date, struct error *err)
+{
+	if (!query_local_date(q, name, date, present, err))
+		return false;
+	if (*present)
+		types_format_local_date(date, out);
+	return true;
+}
+
+
+static bool
+other_filter_given(const struct ticket_filter *filter)
+{
+	return filter->agencies[0] != NULL || filter->status != NULL ||
+	    filter->locations[0] != NULL || filter->has_from || filter->has_to ||
+	    filter->call_purposes[0] != NULL ||
+	    (filter->active_providers != NULL && filter->active_providers[0] != NULL) ||
+	    filter->has_intervention;
+}
+
+
+bool
+ticket_filter_parse(const struct query *q, bool active_providers,
+    struct ticket_filter *filter, struct error *err)
+{
+	struct types_date from, to;
+	const char *status;
+	char **terms = NULL;
+	size_t count;
+	bool ok;
+
+	memset(filter, 0, sizeof(*filter));
+	if (!query_uuid_list(q, "agency", &filter->agencies, &count, err) ||
+	    !query_scalar(q, "status", &status, err) ||
+	    !query_list(q, "location", &filter->locations, &count, err) ||
+	    !read_date(q, "from", filter->from, &filter->has_from, &from, err) ||
+	    !read_date(q, "to", filter->to, &filter->has_to, &to, err) ||
+	    !query_list(q, "callpurpose", &filter->call_purposes, &count, err) ||
+	    !query_bool(q, "intervention", &filter->intervention, &filter->has_intervention, err))
+		return false;
+	if (active_providers &&
+	    !query_uuid_list(q, "activeproviders", &filter->active_providers, &count, err))
+		return false;
+
+	if (status != NULL) {
+		if (strcmp(status, "OPENED") != 0 && strcmp(status, "CLOSED") != 0)
+			return bad_request(err, "paramètre status : OPENED ou CLOSED attendu",
+			    "parameter status: expected OPENED or CLOSED");
+		filter->status = strdup(status);
+	}
+	if (filter->has_from && filter->has_to && strcmp(filter->to, filter->from) < 0)
+		return bad_request(err, "paramètre to : ne doit pas précéder from",
+		    "parameter to: must not be before from");
+
+	if (!query_list(q, "fulltext", &terms, &count, err))
+		return false;
+	ok = true;
+	if (count > 0 && other_filter_given(filter))
+		ok = bad_request(err, "fulltext ne se combine avec aucun autre filtre",
+		    "fulltext cannot be combined with another filter");
+	if (ok)
+		ok = fulltext_patterns(filter, terms, count, err);
+	free(terms);
+	return ok;
+}
+
+
+void
+ticket_filter_free(struct ticket_filter *filter)
+{
+	free(filter->agencies);
+	free(filter->status);
+	free(filter->locations);
+	free(filter->call_purposes);
+	free(filter->active_providers);
+	for (size_t i = 0; i < filter->fulltext_count; i++)
+		free(filter->fulltext[i]);
+	free(filter->fulltext);
+	memset(filter, 0, sizeof(*filter));
+}
+
+
+void
+ticket_scope_condition(const struct actor *actor, struct ticket_sql *sql)
+{
+	switch (actor->type) {
+	case USER_SUPER:
+		strbuf_puts(&sql->text, "true");
+		break;
+	case USER_CALL_CENTER:
+		strbuf_puts(&sql->text, "t.call_center_uid = ");
+		ticket_sql_param(sql, actor->company_uid);
+		strbuf_puts(&sql->text, "::uuid");
+		break;
+	case USER_CLIENT_ACCOUNT_MANAGER:
+		strbuf_puts(&sql->text, "t.company_uid = ");
+		ticket_sql_param(sql, actor->company_uid);
+		strbuf_puts(&sql->text, "::uuid");
+		break;
+	case USER_EXECUTIVE:
+		strbuf_puts(&sql->text, "t.agency_uids && ARRAY(SELECT agency_uid FROM user_agencies"
+		    " WHERE user_uid = ");
+		ticket_sql_param(sql, actor->uid);
+		strbuf_puts(&sql->text, "::uuid)");
+		break;
+	case USER_PATRIMONY_MANAGER:
+		strbuf_puts(&sql->text, "t.patrimony_uid IN (SELECT patrimony_uid FROM user_patrimonies"
+		    " WHERE user_uid = ");
+		ticket_sql_param(sql, actor->uid);
+		strbuf_puts(&sql->text, "::uuid)");
+		break;
+	default:
+		strbuf_puts(&sql->text, "false");
+	}
+}
+
+
+/* One fulltext term: the ticket's own texts, or its agencies, patrimony or contact. */
+static void
+fulltext_condition(const char *pattern, struct ticket_sql *sql)
+{
+	int n;
+
+	strbuf_puts(&sql->text, " AND (t.search_folded LIKE ");
+	ticket_sql_param(sql, pattern);
+	n = sql->count;
+	strbuf_printf(&sql->text,
+	    " OR t.agency_uids && ARRAY(SELECT uid FROM agencies WHERE label_folded LIKE $%d)"
+	    " OR t.patrimony_uid = ANY (ARRAY(SELECT uid FROM ticket_patrimony_refs"
+	    " WHERE search_folded LIKE $%d))"
+	    " OR t.assignee_provider_uid = ANY (ARRAY(SELECT uid FROM ticket_contact_refs"
+	    " WHERE label_folded LIKE $%d)))", n, n, n);
+}
+
+
+static void
+date_conditions(const struct ticket_filter *filter, const char *timezone,
+    struct ticket_sql *sql)
+{
+	if (filter->has_from) {
+		strbuf_puts(&sql->text, " AND t.created >= (");
+		ticket_sql_param(sql, filter->from);
+		strbuf_puts(&sql->text, "::date::timestamp AT TIME ZONE ");
+		ticket_sql_param(sql, timezone);
+		strbuf_puts(&sql->text, ")");
+	}
+	if (filter->has_to) {
+		strbuf_puts(&sql->text, " AND t.created < ((");
+		ticket_sql_param(sql, filter->to);
+		strbuf_puts(&sql->text, "::date + 1)::timestamp AT TIME ZONE ");
+		ticket_sql_param(sql, timezone);
+		strbuf_puts(&sql->text, ")");
+	} else if (filter->has_from) {
+		strbuf_puts(&sql->text, " AND t.created <= now()");
+	}
+}
+
+
+void
+ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
+    const char *timezone, bool with_dates, struct ticket_sql *sql)
+{
+	strbuf_puts(&sql->text, " WHERE ");
+	ticket_scope_condition(actor, sql);
+
+	if (filter->agencies[0] != NULL) {
+		strbuf_puts(&sql->text, " AND t.agency_uids && ");
+		array_param(sql, filter->agencies);
+		strbuf_puts(&sql->text, "::uuid[]");
+	}
+	if (filter->status != NULL) {
+		strbuf_puts(&sql->text, " AND t.status = ");
+		ticket_sql_param(sql, filter->status);
+	}
+	if (filter->locations[0] != NULL) {
+		strbuf_puts(&sql->text, " AND t.city_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x)"
+		    " FROM unnest(");
+		array_param(sql, filter->locations);
+		strbuf_puts(&sql->text, "::text[]) x))");
+	}
+	if (with_dates)
+		date_conditions(filter, timezone, sql);
+	if (filter->call_purposes[0] != NULL) {
+		strbuf_puts(&sql->text, " AND t.call_purpose_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x)"
+		    " FROM unnest(");
+		array_param(sql, filter->call_purposes);
+		strbuf_puts(&sql->text, "::text[]) x))");
+	}
+	if (filter->active_providers != NULL && filter->active_providers[0] != NULL) {
+		strbuf_puts(&sql->text, " AND t.assignee_provider_uid = ANY (");
+		array_param(sql, filter->active_providers);
+		strbuf_puts(&sql->text, "::uuid[])");
+	}
+	if (filter->has_intervention)
+		strbuf_puts(&sql->text, filter->intervention ? " AND t.intervention" :
+		    " AND NOT t.intervention");
+	for (size_t i = 0; i < filter->fulltext_count; i++)
+		fulltext_condition(filter->fulltext[i], sql);
+}

@@ -1,0 +1,67 @@
+/*
+ * The ticket filters of read-api §2.1 (R1, R2, R3), the user's ticket scope
+ * (conventions §6), and the SQL they become.  Every value travels as a
+ * query parameter, never spliced into the SQL text.
+ */
+#ifndef PERFIMMO_TICKET_QUERY_H
+#define PERFIMMO_TICKET_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/actor.h"
+#include "common/error.h"
+#include "common/strbuf.h"
+#include "common/types.h"
+#include "http/query.h"
+
+#define TICKET_SQL_MAX_PARAMS 48
+
+/* SQL text being built and its parameters ($1...), owned copies. */
+struct ticket_sql {
+	struct strbuf text;
+	char *params[TICKET_SQL_MAX_PARAMS];
+	int count;
+};
+
+void ticket_sql_init(struct ticket_sql *sql);
+void ticket_sql_free(struct ticket_sql *sql);
+
+/* Appends "$N" for a new parameter holding a copy of VALUE (NULL = SQL null). */
+void ticket_sql_param(struct ticket_sql *sql, const char *value);
+
+struct ticket_filter {
+	char **agencies;
+	char *status;			/* OPENED, CLOSED or NULL */
+	char **locations;
+	bool has_from, has_to;
+	char from[TYPES_DATE_SIZE];
+	char to[TYPES_DATE_SIZE];
+	char **call_purposes;
+	char **active_providers;
+	bool has_intervention, intervention;
+	char **fulltext;		/* folded LIKE patterns, one per term */
+	size_t fulltext_count;
+};
+
+/*
+ * Reads the filters of Q into FILTER (ACTIVE_PROVIDERS: whether the
+ * endpoint supports `activeproviders`).  Malformed values, `to` before
+ * `from`, and `fulltext` with another filter give ERR_BAD_REQUEST.
+ */
+bool ticket_filter_parse(const struct query *q, bool active_providers,
+    struct ticket_filter *filter, struct error *err);
+
+void ticket_filter_free(struct ticket_filter *filter);
+
+/*
+ * Appends " WHERE ..." for the tickets `t` that ACTOR sees and that match
+ * FILTER, dates read in TIMEZONE; WITH_DATES false leaves `from`/`to` out.
+ */
+void ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
+    const char *timezone, bool with_dates, struct ticket_sql *sql);
+
+/* Appends the condition (no WHERE) that ACTOR sees the ticket row `t`. */
+void ticket_scope_condition(const struct actor *actor, struct ticket_sql *sql);
+
+#endif
