@@ -1,11 +1,13 @@
 -- Read model of tickets, fed by project_ticket() from the ticket stream
--- (events.md §3), and the facts of other aggregates that ticket views show.
+-- (status, state, derived fields, statistics inputs), and the facts of other
+-- aggregates that ticket views show.
 --
 -- ticket_patrimony_refs and ticket_contact_refs are folded from the
 -- patrimony and providerContact streams of the journal each time project()
 -- applies one of their events, so they depend on no other read model, and a
 -- rebuild, which replays the journal through project(), fills them too.
--- A patrimony's agency changes also move the agencies of its tickets (D-72).
+-- A patrimony's agency changes also move the agencies of its tickets, which
+-- are always the patrimony's current ones.
 
 -- ---------------------------------------------------------------- helpers
 
@@ -14,7 +16,8 @@ CREATE FUNCTION ticket_iso(at timestamptz) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 
--- The business date of a ticket event (events.md §2.5).
+-- The business date of a ticket event: the date it reports, or sentDate for
+-- the events that have none.
 CREATE FUNCTION ticket_business_date(event jsonb) RETURNS timestamptz
 	LANGUAGE sql STABLE STRICT PARALLEL SAFE
 AS $$
@@ -46,7 +49,7 @@ SELECT kind IN ('TicketClosed', 'PermanentlyFixed', 'PartiallyFixed',
 	'ClosedBeyondCallCenterScope', 'ClosedAfterSeveralUnsuccessfulRecalls')
 $$;
 
--- The 23 events that set `state` (events.md §3.2, D-63).
+-- The 23 events that set `state`: the lifecycle milestones.
 CREATE FUNCTION ticket_is_state_changing(kind text) RETURNS boolean
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
@@ -57,7 +60,7 @@ SELECT ticket_is_closing(kind) OR kind IN ('TicketOpened', 'TicketReopened',
 	'InterventionFinished', 'GoneFromSite')
 $$;
 
--- displayName(Name) of conventions §2.1.
+-- The display name of a Name: the value, or "firstName lastName".
 CREATE FUNCTION ticket_display_name(name jsonb) RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
@@ -111,7 +114,7 @@ CREATE TABLE ticket_contact_refs (
 	emails jsonb NOT NULL
 );
 
--- Folds one patrimony stream into ticket_patrimony_refs (write-api §6, events.md §2.3).
+-- Folds one patrimony stream into ticket_patrimony_refs.
 CREATE FUNCTION ticket_refresh_patrimony(patrimony uuid) RETURNS void
 	LANGUAGE plpgsql
 AS $$
@@ -155,7 +158,7 @@ BEGIN
 END
 $$;
 
--- Folds one provider contact stream into ticket_contact_refs (events.md §2.2).
+-- Folds one provider contact stream into ticket_contact_refs.
 CREATE FUNCTION ticket_refresh_contact(contact uuid) RETURNS void
 	LANGUAGE plpgsql
 AS $$
@@ -226,13 +229,13 @@ CREATE TABLE tickets (
 	intervention_deadline timestamptz,
 	formal_notice jsonb,
 
-	first_reaction timestamptz,		-- statistics inputs (events.md §3.5)
+	first_reaction timestamptz,		-- statistics inputs
 	first_accepted timestamptz,
 	first_provider_action timestamptz,
 	first_started timestamptz,
 	last_finished timestamptz,
 
-	provider_uids uuid[] NOT NULL,		-- contacts named as assignee or provider (R18)
+	provider_uids uuid[] NOT NULL,		-- contacts named as assignee or provider
 	search_folded text NOT NULL,		-- fold of the ticket's own searchable texts
 	position bigint NOT NULL
 ) WITH (fillfactor = 80);
@@ -313,7 +316,7 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(fields) f WHERE f ->
 	END
 $$;
 
--- The ticket's own searchable texts (read-api §2.1 fulltext); agency,
+-- The ticket's own texts for fulltext search. Agency,
 -- patrimony and contact names are matched through their own tables.
 CREATE FUNCTION ticket_search_text(t tickets) RETURNS text
 	LANGUAGE sql IMMUTABLE
@@ -325,7 +328,7 @@ SELECT perfimmo_ext.fold(concat_ws(E'\n', t.ref, t.request, t.call_purpose, t.ca
 	(SELECT string_agg(value, E'\n') FROM jsonb_each_text(t.additional_data))))
 $$;
 
--- Applies one event of the ticket stream to ROW T (events.md §3).
+-- Applies one event of the ticket stream to the row T.
 CREATE FUNCTION ticket_apply(t tickets, event jsonb) RETURNS tickets
 	LANGUAGE plpgsql STABLE
 AS $$
@@ -546,7 +549,7 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------- views (read-api §2)
+-- ---------------------------------------------------------------- views
 
 -- Array[AgencyAbstract] of the ticket's agencies, in the ticket's order.
 CREATE FUNCTION ticket_agencies_view(agency_uids uuid[]) RETURNS jsonb
@@ -605,7 +608,7 @@ SELECT CASE WHEN a IS NULL OR b IS NULL OR b < a THEN NULL
 	ELSE (extract(epoch FROM b - a) * 1000)::bigint END
 $$;
 
--- DetailedTicketStats (events.md §3.5), values omitted when not computable.
+-- DetailedTicketStats, each value omitted when not computable or negative.
 CREATE FUNCTION ticket_stats_view(t tickets) RETURNS jsonb
 	LANGUAGE sql IMMUTABLE
 AS $$
@@ -617,7 +620,7 @@ SELECT jsonb_strip_nulls(jsonb_build_object(
 	'repairTime', ticket_duration(t.created, t.last_finished)))
 $$;
 
--- TicketQueryView (R1).
+-- TicketQueryView, the item of the ticket list.
 CREATE FUNCTION ticket_query_view(t tickets) RETURNS jsonb
 	LANGUAGE sql STABLE
 AS $$
@@ -638,7 +641,7 @@ SELECT jsonb_strip_nulls(jsonb_build_object(
 	'address', t.address))
 $$;
 
--- ExportedTicket (R2).
+-- ExportedTicket, the item of the ticket export.
 CREATE FUNCTION ticket_export_view(t tickets) RETURNS jsonb
 	LANGUAGE sql STABLE
 AS $$
@@ -676,7 +679,7 @@ SELECT jsonb_strip_nulls(jsonb_build_object('uid', c.uid, 'name', c.name, 'holdi
   FROM companies c WHERE c.uid = company
 $$;
 
--- DetailedTicketView (R4) without `journal`, which the application adds.
+-- DetailedTicketView without `journal`, which the application adds.
 CREATE FUNCTION ticket_detail_view(t tickets, host text) RETURNS jsonb
 	LANGUAGE sql STABLE
 AS $$

@@ -1,4 +1,4 @@
-/* GET /api/v1/providercontacts/{uid}/stats (R18). */
+/* GET /api/v1/providercontacts/{uid}/stats: a provider contact's statistics. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +10,10 @@
 #include "readmodel/ticket_query.h"
 
 
-/* The contact exists and ACTOR sees it (conventions §6, ProviderContacts). */
+/*
+ * Sets *VISIBLE when the contact exists and is associated with the actor's
+ * company, or for a call-center user with his call center or its companies.
+ */
 static bool
 contact_visible(struct context *ctx, const char *uid, bool *visible, struct error *err)
 {

@@ -24,7 +24,7 @@ struct uid_list {
 	size_t count;
 };
 
-/* Where a location sits: what ticket_visible() and the location checks read. */
+/* Placement of a location: what ticket_visible() and the location checks read. */
 struct place {
 	bool exists;
 	bool deleted;
@@ -141,7 +141,7 @@ load_place(const struct ticket_location *location, struct place *place, struct e
 	if (!patrimony.exists)
 		return true;
 
-	/* All agencies of a patrimony belong to one ClientAccount: the first tells which. */
+	/* All agencies of a patrimony belong to one ClientAccount: the first one gives it. */
 	if (patrimony.agency_count > 0 &&
 	    !load_agency_company(patrimony.agencies[0], place, err))
 		return false;

@@ -1,5 +1,5 @@
 /*
- * `range` pagination of the ticket endpoints (conventions §3): parsing,
+ * `range` pagination of the ticket endpoints: parsing,
  * the 416 check, and the Content-Range and Accept-Range headers.
  */
 #ifndef PERFIMMO_TICKET_PAGE_H

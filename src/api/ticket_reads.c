@@ -1,6 +1,6 @@
 /*
- * Ticket reads: the list (R1), export (R2), stats (R3), detail (R4) and the
- * ticket event feed (R5).  Views come from the tickets read table; the
+ * Ticket reads: the list, the export, the stats, the detail and the ticket
+ * event feed.  Views come from the tickets read table; the
  * detail's journal comes from the ticket's stored events.
  */
 #include <math.h>
@@ -73,7 +73,7 @@ where_clause(struct context *ctx, const struct ticket_filter *filter, bool with_
 }
 
 
-/* The Aggregations of R1, over every ticket that matches (read-api §2.2). */
+/* The aggregations of the list, over every ticket that matches, not only the page. */
 static bool
 append_aggregations(struct context *ctx, const struct ticket_filter *filter,
     struct strbuf *out, struct error *err)
@@ -123,7 +123,7 @@ append_aggregations(struct context *ctx, const struct ticket_filter *filter,
 }
 
 
-/* R1 and R2 share everything but the view, the order, the size and the aggregations. */
+/* The list and the export share everything but the view, the order, the size and the aggregations. */
 struct listing {
 	unsigned max;
 	bool active_providers;
@@ -215,7 +215,7 @@ ticket_export_get(void *context)
 }
 
 
-/* ---------------------------------------------------------------- R3 */
+/* ---------------------------------------------------------------- stats */
 
 /* N / D rounded to 2 decimals, as the shortest JSON number. */
 static void
@@ -250,7 +250,7 @@ ticket_stats_get(void *opaque)
 		return;
 	}
 
-	/* newTickets ignore from/to (D-21); months and days in the tenant's zone. */
+	/* newTickets ignore from and to. Months and days are those of the tenant's time zone. */
 	ticket_sql_init(&sql);
 	strbuf_puts(&sql.text, "SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
 	    " AND t.created <= now()), count(*) FILTER (WHERE t.created >= m.last AND t.created < m.current),"
@@ -299,7 +299,7 @@ ticket_stats_get(void *opaque)
 }
 
 
-/* ---------------------------------------------------------------- R4 */
+/* ---------------------------------------------------------------- detail */
 
 /* Labels of the provider contacts the ticket's events name, as {uid: label}. */
 static struct json_object *
@@ -458,7 +458,7 @@ ticket_detail_get(void *opaque)
 }
 
 
-/* ---------------------------------------------------------------- R5 */
+/* ---------------------------------------------------------------- ticket event feed */
 
 static bool
 feed_bounds(const struct query *query, char from[TYPES_DATETIME_SIZE],

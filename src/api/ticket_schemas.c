@@ -1,7 +1,7 @@
 /*
- * Declared schemas of the ticket commands: the shared models of
- * conventions §2.1, the ticket models of write-api §3.5, and the fields of
- * every command of write-api §9.  Every command also takes an optional
+ * Declared schemas of the ticket commands: the shared models
+ * (Name, ContactMedium, BasicAddress, Operator, Provider, TicketAssignee),
+ * the ticket models, and the fields of every ticket command.  Every command also takes an optional
  * `operator`.
  */
 #include "domain/ticket.h"
@@ -100,7 +100,7 @@ static const struct schema_field no_fields[] = {END};
 static const struct schema_variant assignee_variants[] = {
 	{"ReferencedProviderContact", referenced_provider, false},
 	{"AnonymousAssignee", anonymous_provider, false},
-	{"ReferencedProviderCompany", no_fields, true},		/* D-10 */
+	{"ReferencedProviderCompany", no_fields, true},		/* ProviderCompany is out of scope */
 	{NULL, NULL, false},
 };
 #define ASSIGNEE {"assignee", REQ, UNION("assigneeType", assignee_variants)}
@@ -125,7 +125,7 @@ static const struct schema_field human_caller[] = {
 static const struct schema_variant caller_variants[] = {
 	{"HumanCaller", human_caller, false},
 	{"AutomatonCaller", no_fields, false},
-	{"ReferencedContactCaller", no_fields, true},		/* D-68 */
+	{"ReferencedContactCaller", no_fields, true},		/* PatrimonyContact is out of scope */
 	{NULL, NULL, false},
 };
 #define CALLER UNION("callerType", caller_variants)
@@ -193,7 +193,7 @@ static const struct schema_field patrimony_user_access[] = {
 	END,
 };
 static const struct schema_variant access_variants[] = {
-	{"PatrimonyUser", patrimony_user_access, false},		/* D-96 */
+	{"PatrimonyUser", patrimony_user_access, false},		/* the wire constant, not the model name */
 	{NULL, NULL, false},
 };
 static const struct schema_value access_control = UNION("accessControlType", access_variants);

@@ -1,5 +1,5 @@
 /*
- * The ticket command endpoints' tables: each commandType of write-api §9
+ * The ticket command endpoints' tables: each ticket commandType
  * with its declared schema, the step-5 rules of ticket_validate() and the
  * shared execute function of ticket_commands.c.
  */
@@ -8,10 +8,10 @@
 
 #include "command.h"
 
-/* OpenTicket (W1). */
+/* OpenTicket, the command of POST /api/vEvent/tickets. */
 extern const struct command_spec ticket_open_specs[];
 
-/* The 35 increments (W2). */
+/* The 35 increments of PATCH /api/vEvent/tickets/{uid}. */
 extern const struct command_spec ticket_increment_specs[];
 
 /* Loads the facts a ticket command needs and decides (ticket_commands.c). */

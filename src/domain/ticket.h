@@ -26,7 +26,7 @@ struct ticket_location {
 	char uid[37];
 };
 
-/* What the journal says of one stored event, enough to target corrections. */
+/* Reference to one stored event, enough to target corrections. */
 struct ticket_event_ref {
 	char process_uid[37];
 	char event_type[48];
@@ -72,7 +72,7 @@ void ticket_fold(struct ticket_state *state, struct json_object *events);
 bool ticket_read_location(struct json_object *object, struct ticket_location *out);
 
 /*
- * Where a ticket or a location sits, for the scope rules (conventions §6):
+ * Placement of a ticket or a location, for the scope rules:
  * the agencies (one for an agency location, the patrimony's current ones
  * otherwise), the ClientAccount they belong to and its call center.
  */
@@ -84,7 +84,7 @@ struct ticket_scope {
 	const char *call_center_uid;	/* "" when unknown */
 };
 
-/* What the acting user manages: executives' agencies, patrimony managers' patrimonies. */
+/* Scope of the acting user: executives' agencies, patrimony managers' patrimonies. */
 struct ticket_actor_scope {
 	const char (*agencies)[37];
 	size_t agency_count;
@@ -145,7 +145,7 @@ bool ticket_contact_visible(const struct actor *actor, const struct ticket_conta
  */
 bool ticket_validate(const char *type, struct json_object *body, struct error *err);
 
-/* What the command layer learnt about a location named by a command. */
+/* Facts the command layer found about a location named by a command. */
 struct ticket_location_facts {
 	bool exists;			/* exists and is visible to the user */
 	bool deleted;			/* an agency that was deleted */
@@ -166,7 +166,7 @@ struct ticket_facts {
 /*
  * Decides OpenTicket or an increment, appending its events to EVENTS, or
  * returns false with the first failed check in ERR.  The checks follow the
- * order of write-api §9; every rule that spans events reads FACTS->ticket.
+ * documented order, and every rule that spans events reads FACTS->ticket.
  */
 bool ticket_decide(const struct command *cmd, const struct ticket_facts *facts,
     struct json_object *events, struct error *err);

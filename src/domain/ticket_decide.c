@@ -1,6 +1,6 @@
 /*
- * Ticket decisions: each command's checks in the order of write-api §9,
- * then its events in the order of events.md.  Rules that span events read
+ * Ticket decisions: each command's checks in their documented order, then
+ * its mandatory events followed by the optional ones.  Rules that span events read
  * only the state folded from the ticket's own events.
  */
 #include <stdio.h>
@@ -285,7 +285,10 @@ check_targeted_event(const struct command *cmd, const struct ticket_state *ticke
 }
 
 
-/* The match rule of conventions §2.1 TicketAssignee, against the identified assignee. */
+/*
+ * The match rule against the identified assignee: two ReferencedProviderContacts
+ * with the same providerUid match, and any two AnonymousAssignees match.
+ */
 static bool
 check_match(const struct command *cmd, const struct ticket_state *ticket,
     struct error *err)
@@ -380,7 +383,7 @@ open_event(const struct command *cmd)
 }
 
 
-/* Copies TicketInfos with claimNumber defaulted to {} (conventions §7.2). */
+/* Copies TicketInfos with claimNumber defaulted to {}, as absent maps are stored. */
 static void
 copy_ticket_infos(struct json_object *event, const struct command *cmd)
 {

@@ -1,4 +1,4 @@
-/* Who may see a ticket, and the location a ticket command names (conventions §6). */
+/* Visibility rules of tickets, of the locations ticket commands name, and of contacts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

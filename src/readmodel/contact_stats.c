@@ -22,7 +22,7 @@ static const char *const stat_names[STAT__MAX] = {
 	"callBeforeMissionAccepted", "interventionNumber",
 };
 
-/* What one ticket tells of the contact, NAN when not computable. */
+/* Values of one ticket for the contact, NAN when not computable. */
 struct ticket_values {
 	double value[STAT__MAX];
 };

@@ -1,5 +1,5 @@
 /*
- * Provider-contact statistics (read-api §6.3, events.md §3.6), computed
+ * Provider-contact statistics per ticket creation day, computed
  * from the events of the tickets in which the contact appears.  Pure.
  */
 #ifndef PERFIMMO_CONTACT_STATS_H
@@ -22,7 +22,7 @@ struct contact_stats_ticket {
 struct json_object *contact_stats_compute(const char *contact_uid,
     const struct contact_stats_ticket *tickets, size_t count);
 
-/* The business date of a ticket event (events.md §2.5) in ms, or -1. */
+/* The business date of a ticket event in ms, or -1. */
 long long contact_stats_business_ms(struct json_object *event);
 
 #endif

@@ -6,7 +6,7 @@
 #include "ticket_journal.h"
 
 
-/* displayName(Name) of conventions §2.1 into BUFFER. */
+/* The display name of a Name into BUFFER: the value, or "firstName lastName". */
 static const char *
 display_name(struct json_object *name, char *buffer, size_t size)
 {

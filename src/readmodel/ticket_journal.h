@@ -1,5 +1,5 @@
 /*
- * The ticket journal of the detail view (read-api §2.5, events.md §3.3):
+ * The ticket journal of the detail view:
  * the `data` object of each JournalEvent, built from the stored event.
  * Pure: contact labels and corrected texts are given by the caller.
  */

@@ -1,6 +1,6 @@
 /*
- * The ticket filters of read-api §2.1 (R1, R2, R3), the user's ticket scope
- * (conventions §6), and the SQL they become.  Every value travels as a
+ * The ticket filters of the list, export and stats, the user's ticket
+ * scope, and the SQL they become.  Every value travels as a
  * query parameter, never spliced into the SQL text.
  */
 #ifndef PERFIMMO_TICKET_QUERY_H
@@ -55,13 +55,13 @@ bool ticket_filter_parse(const struct query *q, bool active_providers,
 void ticket_filter_free(struct ticket_filter *filter);
 
 /*
- * Appends " WHERE ..." for the tickets `t` that ACTOR sees and that match
+ * Appends " WHERE ..." for the tickets `t` visible to ACTOR that match
  * FILTER, dates read in TIMEZONE; WITH_DATES false leaves `from`/`to` out.
  */
 void ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
     const char *timezone, bool with_dates, struct ticket_sql *sql);
 
-/* Appends the condition (no WHERE) that ACTOR sees the ticket row `t`. */
+/* Appends the condition (no WHERE) that the ticket row `t` is visible to ACTOR. */
 void ticket_scope_condition(const struct actor *actor, struct ticket_sql *sql);
 
 #endif

@@ -1,4 +1,4 @@
-"""Ticket reads over HTTPS: the list with every filter of read-api §2.1 alone
+"""Ticket reads over HTTPS: the list with every filter alone
 and combined, its sort, aggregations and `range` pagination; export; stats;
 the ticket event feed; provider-contact statistics."""
 
@@ -19,9 +19,9 @@ def demo(env, api):
 
 
 @pytest.fixture(scope="module")
-def data(demo):
+def data(env, demo):
     """Five tickets in two fresh agencies; TOKEN makes their texts unique."""
-    world = World(demo)
+    world = World(demo, env["PERFIMMO_ADMIN_DATABASE"])
     world.token = new_uid()[:8]
     world.a = world.agency(f"Agence Tok{world.token}")
     world.b = world.agency("Agence Bron")
@@ -132,7 +132,8 @@ def test_fulltext_matches_assignee_and_caller_names(demo, data):
 
 def test_fulltext_with_another_filter_is_400(demo, data):
     reply = demo.get(f"/api/v1/tickets?fulltext=x&status=OPENED")
-    assert reply.status == 400 and reply.json()["errorType"] == "BadRequest"
+    assert reply.status == 400
+    assert reply.json()["errorType"] == "BadRequest"
     assert reply.header("Accept-Range") == "100"
 
 
@@ -142,7 +143,8 @@ def test_fulltext_with_another_filter_is_400(demo, data):
 ])
 def test_bad_parameters_are_400(demo, query):
     reply = demo.get("/api/v1/tickets?" + query)
-    assert reply.status == 400 and reply.json()["errorType"] == "BadRequest", reply
+    assert reply.status == 400, reply
+    assert reply.json()["errorType"] == "BadRequest", reply
     assert reply.header("Accept-Range") == "100"
 
 
@@ -152,7 +154,8 @@ def test_aggregations_cover_every_match(demo, data):
     aggregations = reply.json()["aggergations"]
     assert aggregations["status"] == [{"value": "OPENED", "count": 4}, {"value": "CLOSED", "count": 1}]
     agencies = {bucket["value"]: bucket for bucket in aggregations["agencies"]}
-    assert agencies[data.a]["count"] == 3 and agencies[data.b]["count"] == 3
+    assert agencies[data.a]["count"] == 3
+    assert agencies[data.b]["count"] == 3
     assert agencies[data.a]["label"] == f"Agence Tok{data.token}"
     assert aggregations["locations"][0] == {"value": "Lyon", "count": 3}
     assert aggregations["interventions"] == [{"value": "false", "count": 4}, {"value": "true", "count": 1}]
@@ -192,7 +195,8 @@ def test_pagination_edges(demo, data):
     assert reply.json()["result"] == []
     for bad in ("4-2", "0-100", "a-b", "-1-3"):
         reply = demo.get(f"/api/v1/tickets?{both(data)}&range={bad}")
-        assert reply.status == 400 and reply.json()["errorType"] == "InvalidRange", bad
+        assert reply.status == 400, bad
+        assert reply.json()["errorType"] == "InvalidRange", bad
         assert reply.header("Accept-Range") == "100"
 
 
@@ -202,18 +206,21 @@ def test_export(demo, data):
     assert demo.ticket(data.t1, "AddMessage", message="premier",
                        messageAddedDate="2021-03-01T09:00:00Z").status == 200
     reply = demo.get(f"/api/v1/tickets/export?{both(data)}")
-    assert reply.status == 200 and reply.header("Accept-Range") == "20000"
+    assert reply.status == 200
+    assert reply.header("Accept-Range") == "20000"
     assert reply.header("Content-Range") == "0-4/5"
     result = reply.json()["result"]
     assert [item["uid"] for item in result] == [data.t1, data.t2, data.t3, data.t5, data.t4]
     first = result[0]
     assert first["freeCommentaries"] == [{"date": "2021-03-01T09:00:00.000Z", "message": "premier"}]
     assert first["callPurpose"] == "Plomberie / Fuite"
-    assert first["journalAdditionalInfos"] == {} and first["stats"] == {}
+    assert first["journalAdditionalInfos"] == {}
+    assert first["stats"] == {}
     assert result[1]["additionalDataz"] == {"Code immeuble": f"IMM{data.token}"}
     assert result[2]["stats"] == {"callCenterReactionTime": 3600000, "interventionResponseTime": 90000000}
     reply = demo.get(f"/api/v1/tickets/export?{both(data)}&range=0-20000")
-    assert reply.status == 400 and reply.json()["errorType"] == "InvalidRange"
+    assert reply.status == 400
+    assert reply.json()["errorType"] == "InvalidRange"
 
 
 # ---------------------------------------------------------------- stats
@@ -259,10 +266,12 @@ def test_ticket_event_feed(demo, data):
     sent = [e["sentDate"] for e in reply.json()["events"]]
     assert sent == sorted(sent)
     reply = demo.get("/api/vEvent/tickets?" + window + "&range=0-0")
-    assert reply.status == 206 and len(reply.json()["events"]) == 1
+    assert reply.status == 206
+    assert len(reply.json()["events"]) == 1
     for query in ("", "from=2021-03-01T00:00:00Z", "from=2021-03-02T00:00:00Z&to=2021-03-01T00:00:00Z"):
         reply = demo.get("/api/vEvent/tickets?" + query)
-        assert reply.status == 400 and reply.json()["errorType"] == "BadRequest", query
+        assert reply.status == 400, query
+        assert reply.json()["errorType"] == "BadRequest", query
 
 
 # ---------------------------------------------------------------- provider contact stats
@@ -300,5 +309,6 @@ def test_provider_contact_stats(demo, data):
 
 def test_unknown_ticket_detail_is_404(demo):
     reply = demo.get(f"/api/v1/tickets/{new_uid()}")
-    assert reply.status == 404 and reply.json()["errorType"] == "NotFound"
+    assert reply.status == 404
+    assert reply.json()["errorType"] == "NotFound"
     assert demo.get("/api/v1/tickets/not-a-uid").status == 400

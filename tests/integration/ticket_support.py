@@ -70,10 +70,8 @@ class Api:
         return self.get(f"/api/v1/events?after={position}&limit=1000").json()["events"]
 
 
-def psql(sql):
-    database = os.environ.get("PERFIMMO_ADMIN_DATABASE")
-    if not database:
-        raise AssertionError("PERFIMMO_ADMIN_DATABASE is not set")
+def psql(database, sql):
+    """Run SQL in the demo tenant's schema as the owner role (DATABASE: libpq string)."""
     result = subprocess.run(
         ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", database],
         input=f"SET search_path TO {TENANT_SCHEMA}, public;\n{sql}\n".encode("utf-8"),
@@ -84,7 +82,7 @@ def psql(sql):
     return result.stdout.decode("utf-8")
 
 
-def write_events(kind, aggregate_uid, events):
+def write_events(database, kind, aggregate_uid, events):
     """Append EVENTS (payload dicts without envelope) to a stream in SQL."""
     rows = []
     for event in events:
@@ -97,14 +95,15 @@ def write_events(kind, aggregate_uid, events):
             f" SELECT '{kind}', '{aggregate_uid}', coalesce(max(version), 0) + 1,"
             f" '{payload['eventType']}', '{text}'::jsonb, '{payload['processUid']}'"
             f" FROM events WHERE aggregate_type = '{kind}' AND aggregate_uid = '{aggregate_uid}';")
-    psql("BEGIN;\n" + "\n".join(rows) + "\nCOMMIT;")
+    psql(database, "BEGIN;\n" + "\n".join(rows) + "\nCOMMIT;")
 
 
 class World:
     """A call center, a client account with agencies, patrimonies and contacts."""
 
-    def __init__(self, api):
+    def __init__(self, api, database):
         self.api = api
+        self.database = database
         self.call_center = new_uid()
         self.company = new_uid()
         reply = api.command("POST", "/api/vEvent/clientcompanies", "CreateCallCenter",
@@ -141,7 +140,7 @@ class World:
         event = {"eventType": "PatrimonyReferenced", "ref": ref, "agencies": agencies}
         if label:
             event["label"] = label
-        write_events("patrimony", uid, [event])
+        write_events(self.database, "patrimony", uid, [event])
         return uid
 
     def associate_patrimony(self, patrimony, agency):
@@ -150,7 +149,7 @@ class World:
         if reply.status == 200:
             return
         assert reply.status == 404, reply
-        write_events("patrimony", patrimony, [{"eventType": "PatrimonyAssociatedInAgency",
+        write_events(self.database, "patrimony", patrimony, [{"eventType": "PatrimonyAssociatedInAgency",
                                                "agencyUid": agency}])
 
     def contact(self, first_name, last_name, phones=()):
@@ -161,7 +160,7 @@ class World:
                                  phones=list(phones), companyUid=self.company)
         if reply.status == 201:
             return uid
-        write_events("providerContact", uid, [
+        write_events(self.database, "providerContact", uid, [
             {"eventType": "ProviderContactAdded", "date": "2021-01-02T00:00:00.000Z", "name": name,
              "phones": list(phones), "fax": [], "emails": []},
             {"eventType": "ProviderContactAssociatedToCompany", "date": "2021-01-02",

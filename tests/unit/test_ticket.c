@@ -361,7 +361,7 @@ START_TEST(scope_rules)
 	scope.agency_count = 2;
 	ck_assert(ticket_visible(&actor, &mine, &scope));
 
-	/* A patrimony manager sees tickets of his patrimonies, and their agencies as locations. */
+	/* A patrimony manager may see tickets of his patrimonies, and their agencies as locations. */
 	actor.type = USER_PATRIMONY_MANAGER;
 	ck_assert(!ticket_visible(&actor, &mine, &scope));
 	ck_assert(ticket_location_visible(&actor, &mine, &scope));

@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Measure ticket read latencies on a loaded stack, from one client.
+
+    tests/bench/bench_tickets.py --env var/dev.env --requests 300
+
+Sends REQUESTS sequential requests of each kind on one kept-alive HTTPS
+connection and prints p50 and p99 in milliseconds: a filtered list page
+(one agency, status OPENED, first 100), a list page of a city and a call
+purpose, a fulltext list page, a ticket detail and the stats of one agency.
+The ticket reads use no cache, so every request reaches PostgreSQL. Sample
+agencies and tickets are drawn with a fixed seed from the tenant's tables.
+"""
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, __file__.rsplit("/tests/", 1)[0] + "/tests/integration")
+from conftest import read_env_file  # noqa: E402
+from perfimmo_client import _LoopbackHTTPSConnection, tls_context  # noqa: E402
+
+
+def sample(env, sql):
+    result = subprocess.run(["psql", "-X", "-A", "-t", env["PERFIMMO_ADMIN_DATABASE"], "-c",
+                             f"SET search_path TO t_{env['PERFIMMO_TENANT']}; {sql}"],
+                            capture_output=True, text=True, check=True, timeout=120)
+    return [line for line in result.stdout.split("\n") if line and line != "SET"]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--env", required=True)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    env = read_env_file(args.env)
+    rng = random.Random(2021)
+
+    agencies = sample(env, "SELECT a FROM (SELECT DISTINCT unnest(agency_uids) a FROM tickets) x ORDER BY a")
+    tickets = sample(env, "SELECT uid FROM tickets ORDER BY uid LIMIT 20000")
+    host = env["PERFIMMO_HOST"]
+    address, _, port = env["PERFIMMO_CONNECT"].rpartition(":")
+    connection = _LoopbackHTTPSConnection(host, int(port), (address, int(port)),
+                                          tls_context(env["PERFIMMO_CA_FILE"]), 60)
+    headers = {"Authorization": env["PERFIMMO_API_KEY"]}
+
+    kinds = {
+        "list: agency + status, 100 items": lambda: (
+            f"/api/v1/tickets?agency={rng.choice(agencies)}&status=OPENED&range=0-99"),
+        "list: city + call purpose, 100 items": lambda: (
+            "/api/v1/tickets?location=" + urllib.parse.quote(rng.choice(["Lyon", "bron", "ecully"]))
+            + "&callpurpose=" + urllib.parse.quote(rng.choice(["Électricité", "chauffe-eau"]))
+            + "&range=0-99"),
+        "list: fulltext, 100 items": lambda: (
+            "/api/v1/tickets?fulltext=" + urllib.parse.quote(rng.choice(
+                ["chauffe eau", "SIN-00123", "imm-04", "prestataire 042"])) + "&range=0-99"),
+        "detail": lambda: f"/api/v1/tickets/{rng.choice(tickets)}",
+        "stats: one agency": lambda: f"/api/v1/tickets/stats?agency={rng.choice(agencies)}",
+    }
+    print(f"{len(tickets)} sampled tickets, {len(agencies)} agencies, {args.requests} requests each")
+    for name, path_of in kinds.items():
+        timings = []
+        for _ in range(args.requests):
+            path = path_of()
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            reply = connection.getresponse()
+            reply.read()
+            timings.append((time.perf_counter() - started) * 1000)
+            if reply.status not in (200, 206):
+                raise SystemExit(f"bench: {path} gave {reply.status}")
+        print(f"{name:40s} p50 {statistics.median(timings):7.1f} ms   p99 {percentile(timings, 0.99):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
