@@ -60,6 +60,15 @@ array_param(struct ticket_sql *sql, char **items)
 }
 
 
+static void
+free_list(char **items)
+{
+	for (size_t i = 0; items != NULL && items[i] != NULL; i++)
+		free(items[i]);
+	free(items);
+}
+
+
 static bool
 bad_request(struct error *err, const char *fr, const char *en)
 {
@@ -112,6 +121,35 @@ fulltext_patterns(struct ticket_filter *filter, char **terms, size_t count,
 }
 
 
+/*
+ * Returns a new NULL-terminated array of the folded ITEMS (each freed with
+ * free_list), so the planner compares the folded columns with known values
+ * and can estimate how many rows match.  NULL with ERR on invalid text.
+ */
+static char **
+fold_items(char **items, const char *parameter, struct error *err)
+{
+	size_t count = 0;
+	char **folded;
+
+	while (items[count] != NULL)
+		count++;
+	folded = calloc(count + 1, sizeof(char *));
+	if (folded == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++) {
+		folded[i] = fold_text(items[i], strlen(items[i]));
+		if (folded[i] == NULL) {
+			error_set(err, ERR_BAD_REQUEST, "paramètre %s : texte invalide",
+			    "parameter %s: invalid text", parameter);
+			free_list(folded);
+			return NULL;
+		}
+	}
+	return folded;
+}
+
+
 static bool
 read_date(const struct query *q, const char *name, char out[TYPES_DATE_SIZE],
     bool *present, struct types_date *date, struct error *err)
@@ -157,6 +195,12 @@ ticket_filter_parse(const struct query *q, bool active_providers,
 	if (active_providers &&
 	    !query_uuid_list(q, "activeproviders", &filter->active_providers, &count, err))
 		return false;
+	filter->folded_locations = fold_items(filter->locations, "location", err);
+	if (filter->folded_locations == NULL)
+		return false;
+	filter->folded_call_purposes = fold_items(filter->call_purposes, "callpurpose", err);
+	if (filter->folded_call_purposes == NULL)
+		return false;
 
 	if (status != NULL) {
 		if (strcmp(status, "OPENED") != 0 && strcmp(status, "CLOSED") != 0)
@@ -188,6 +232,8 @@ ticket_filter_free(struct ticket_filter *filter)
 	free(filter->status);
 	free(filter->locations);
 	free(filter->call_purposes);
+	free_list(filter->folded_locations);
+	free_list(filter->folded_call_purposes);
 	free(filter->active_providers);
 	for (size_t i = 0; i < filter->fulltext_count; i++)
 		free(filter->fulltext[i]);
@@ -289,18 +335,16 @@ ticket_filter_where(const struct ticket_filter *filter, const struct actor *acto
 		ticket_sql_param(sql, filter->status);
 	}
 	if (filter->locations[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.city_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x)"
-		    " FROM unnest(");
-		array_param(sql, filter->locations);
-		strbuf_puts(&sql->text, "::text[]) x))");
+		strbuf_puts(&sql->text, " AND t.city_folded = ANY (");
+		array_param(sql, filter->folded_locations);
+		strbuf_puts(&sql->text, "::text[])");
 	}
 	if (with_dates)
 		date_conditions(filter, timezone, sql);
 	if (filter->call_purposes[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.call_purpose_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x)"
-		    " FROM unnest(");
-		array_param(sql, filter->call_purposes);
-		strbuf_puts(&sql->text, "::text[]) x))");
+		strbuf_puts(&sql->text, " AND t.call_purpose_folded = ANY (");
+		array_param(sql, filter->folded_call_purposes);
+		strbuf_puts(&sql->text, "::text[])");
 	}
 	if (filter->active_providers != NULL && filter->active_providers[0] != NULL) {
 		strbuf_puts(&sql->text, " AND t.assignee_provider_uid = ANY (");

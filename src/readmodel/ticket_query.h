@@ -34,10 +34,12 @@ struct ticket_filter {
 	char **agencies;
 	char *status;			/* OPENED, CLOSED or NULL */
 	char **locations;
+	char **folded_locations;	/* fold() of each location, owned */
 	bool has_from, has_to;
 	char from[TYPES_DATE_SIZE];
 	char to[TYPES_DATE_SIZE];
 	char **call_purposes;
+	char **folded_call_purposes;	/* fold() of each call purpose, owned */
 	char **active_providers;
 	bool has_intervention, intervention;
 	char **fulltext;		/* folded LIKE patterns, one per term */

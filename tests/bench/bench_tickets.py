@@ -7,7 +7,10 @@ Sends REQUESTS sequential requests of each kind on one kept-alive HTTPS
 connection and prints p50 and p99 in milliseconds: a filtered list page
 (one agency, status OPENED, first 100), a list page of a city and a call
 purpose, a fulltext list page, a ticket detail and the stats of one agency.
-The ticket reads use no cache, so every request reaches PostgreSQL. Sample
+GET responses go through the Redis view cache, so each request carries an
+extra parameter with a value never sent before (`bench=RUN-N`, RUN being
+the start time of the run), which the handlers ignore but the cache key
+includes, so every request reaches PostgreSQL. Sample
 agencies and tickets are drawn with a fixed seed from the tenant's tables.
 """
 
@@ -66,10 +69,14 @@ def main():
         "stats: one agency": lambda: f"/api/v1/tickets/stats?agency={rng.choice(agencies)}",
     }
     print(f"{len(tickets)} sampled tickets, {len(agencies)} agencies, {args.requests} requests each")
+    run = time.time_ns()
+    serial = 0
     for name, path_of in kinds.items():
         timings = []
         for _ in range(args.requests):
+            serial += 1
             path = path_of()
+            path += ("&" if "?" in path else "?") + f"bench={run}-{serial}"
             started = time.perf_counter()
             connection.request("GET", path, headers=headers)
             reply = connection.getresponse()

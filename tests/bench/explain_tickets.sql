@@ -17,8 +17,8 @@ SELECT count(*) FROM tickets t
 \echo '== list page: city + call purpose'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT ticket_query_view(t)::text FROM tickets t
- WHERE true AND t.city_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x) FROM unnest('{Lyon}'::text[]) x))
-   AND t.call_purpose_folded = ANY (ARRAY(SELECT perfimmo_ext.fold(x) FROM unnest('{Électricité}'::text[]) x))
+ WHERE true AND t.city_folded = ANY ('{lyon}'::text[])
+   AND t.call_purpose_folded = ANY ('{electricite}'::text[])
  ORDER BY t.created DESC, t.uid LIMIT 100 OFFSET 0;
 
 \echo '== fulltext count: one term'

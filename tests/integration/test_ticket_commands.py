@@ -18,8 +18,8 @@ def demo(env, api):
 
 
 @pytest.fixture(scope="module")
-def world(env, demo):
-    world = World(demo, env["PERFIMMO_ADMIN_DATABASE"])
+def world(demo):
+    world = World(demo)
     world.lyon = world.agency("Agence Lyon Part-Dieu")
     world.villeurbanne = world.agency("Agence Villeurbanne")
     world.closed_agency = world.agency("Agence fermée")
@@ -361,7 +361,7 @@ def test_formal_notice_rules(demo, world):
     assert_error(demo.ticket(uid, "ReportFormalNoticeForProvider", assignee=assignee,
                              reportDate="2021-03-19T10:00:00Z", deadline="2021-03-21T10:00:00Z"),
                  409, "ImpossibleToReportFormalNoticeIfInterventionDeadlineIsNotExcedeed")
-    view = demo.get("/api/v1/tickets/export?range=0-19999").json()["result"]
+    view = demo.get(f"/api/v1/tickets/export?agency={world.lyon}").json()["result"]
     [exported] = [item for item in view if item["uid"] == uid]
     assert exported["journalAdditionalInfos"] == {
         "interventionDeadline": "2021-03-20T10:00:00.000Z",

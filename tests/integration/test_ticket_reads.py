@@ -19,9 +19,9 @@ def demo(env, api):
 
 
 @pytest.fixture(scope="module")
-def data(env, demo):
+def data(demo):
     """Five tickets in two fresh agencies; TOKEN makes their texts unique."""
-    world = World(demo, env["PERFIMMO_ADMIN_DATABASE"])
+    world = World(demo)
     world.token = new_uid()[:8]
     world.a = world.agency(f"Agence Tok{world.token}")
     world.b = world.agency("Agence Bron")
