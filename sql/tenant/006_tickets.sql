@@ -256,8 +256,14 @@ CREATE INDEX tickets_search ON tickets USING gin (search_folded perfimmo_ext.gin
 CREATE INDEX events_ticket_sent ON events ((payload ->> 'sentDate'), position)
 	WHERE aggregate_type = 'ticket';
 
+-- The functions that build a ticket row take it as anyelement: a rebuild
+-- replays the projection into a copy of the tickets table, whose row type
+-- is not the live table's.  PL/pgSQL compiles them for each row type at
+-- their first call, so their fields cannot be checked at creation.
+SET LOCAL check_function_bodies = off;
+
 -- Location: agencies (an agency, or the patrimony's current ones), company, call center.
-CREATE FUNCTION ticket_with_location(t tickets, loc jsonb) RETURNS tickets
+CREATE FUNCTION ticket_with_location(t anyelement, loc jsonb) RETURNS anyelement
 	LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
@@ -278,7 +284,7 @@ END
 $$;
 
 -- TicketInfos of TicketOpened / TicketUpdated.
-CREATE FUNCTION ticket_with_infos(t tickets, infos jsonb) RETURNS tickets
+CREATE FUNCTION ticket_with_infos(t anyelement, infos jsonb) RETURNS anyelement
 	LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
@@ -318,18 +324,20 @@ $$;
 
 -- The ticket's own texts for fulltext search. Agency,
 -- patrimony and contact names are matched through their own tables.
-CREATE FUNCTION ticket_search_text(t tickets) RETURNS text
-	LANGUAGE sql IMMUTABLE
+CREATE FUNCTION ticket_search_text(t anyelement) RETURNS text
+	LANGUAGE plpgsql IMMUTABLE
 AS $$
-SELECT perfimmo_ext.fold(concat_ws(E'\n', t.ref, t.request, t.call_purpose, t.caller ->> 'name',
-	t.address ->> 'street', t.address ->> 'zipCode', t.address ->> 'city',
-	CASE WHEN t.assignee ->> 'assigneeType' = 'AnonymousAssignee'
-		THEN ticket_display_name(t.assignee -> 'name') END,
-	(SELECT string_agg(value, E'\n') FROM jsonb_each_text(t.additional_data))))
+BEGIN
+	RETURN perfimmo_ext.fold(concat_ws(E'\n', t.ref, t.request, t.call_purpose, t.caller ->> 'name',
+		t.address ->> 'street', t.address ->> 'zipCode', t.address ->> 'city',
+		CASE WHEN t.assignee ->> 'assigneeType' = 'AnonymousAssignee'
+			THEN ticket_display_name(t.assignee -> 'name') END,
+		(SELECT string_agg(value, E'\n') FROM jsonb_each_text(t.additional_data))));
+END
 $$;
 
 -- Applies one event of the ticket stream to the row T.
-CREATE FUNCTION ticket_apply(t tickets, event jsonb) RETURNS tickets
+CREATE FUNCTION ticket_apply(t anyelement, event jsonb) RETURNS anyelement
 	LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
@@ -446,6 +454,8 @@ BEGIN
 	RETURN t;
 END
 $$;
+
+RESET check_function_bodies;
 
 CREATE FUNCTION project_ticket(event jsonb, event_position bigint)
 	RETURNS void

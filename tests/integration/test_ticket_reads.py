@@ -312,3 +312,15 @@ def test_unknown_ticket_detail_is_404(demo):
     assert reply.status == 404
     assert reply.json()["errorType"] == "NotFound"
     assert demo.get("/api/v1/tickets/not-a-uid").status == 400
+
+
+def test_rebuild_gives_identical_ticket_reads(env, demo, data, admin):
+    paths = [f"/api/v1/tickets/{uid}" for uid in (data.t1, data.t2, data.t3, data.t4, data.t5)]
+    paths += [f"/api/v1/tickets?{both(data)}", f"/api/v1/tickets/export?{both(data)}",
+              f"/api/v1/tickets?fulltext=les%20cedres,{data.token}"]
+    before = {path: demo.get(path).json() for path in paths}
+
+    admin("rebuild", "--tenant", env["PERFIMMO_TENANT"])
+
+    for path in paths:
+        assert demo.get(path).json() == before[path], path
