@@ -121,8 +121,10 @@ def test_failed_logins_take_the_same_time(api, agent):
         return time.monotonic() - started
 
     SECRETS.add(PASSWORD + "-wrong")
-    known = min(timed(agent.login) for _ in range(2))
-    unknown = min(timed("ghost." + agent.login) for _ in range(2))
+    # The fastest of several tries filters out the noise of a loaded machine;
+    # four failures stay under the per-login limit of five.
+    known = min(timed(agent.login) for _ in range(4))
+    unknown = min(timed(f"ghost{i}." + agent.login) for i in range(4))
     assert unknown > known * 0.5, (known, unknown)
 
 
