@@ -12,6 +12,9 @@ static int saved_statement_timeout_ms;
 static char last_sqlstate[6];
 static char entered_role[64];		/* tenant role of the request, "" between requests */
 static char entered_schema[64];
+/* Role and schema set on the connection now: see sync_role(). */
+static char applied_role[64];
+static char applied_schema[64];
 
 
 void
@@ -31,6 +34,9 @@ pg_close(void)
 		PQfinish(connection);
 		connection = NULL;
 	}
+	/* A new connection starts with the login role and the default path. */
+	applied_role[0] = '\0';
+	applied_schema[0] = '\0';
 }
 
 
@@ -137,7 +143,58 @@ pg_last_sqlstate_is(const char *state)
 }
 
 
-static bool set_tenant_role(struct error *err);
+/*
+ * Brings the connection to the request's role and search_path right before
+ * a statement.  Between requests the connection keeps the role of the last
+ * tenant it served instead of resetting it, so a worker that serves the
+ * same tenant again spends no round trip on SET ROLE nor on RESET: they
+ * were two of the four PostgreSQL round trips of a cached GET.  Every
+ * statement of the API goes through pg_query and so through here first:
+ * none runs under another request's role, and statements outside a tenant
+ * (tenant lookup, health) reset the role before they run.
+ *
+ * The SETs are only sent outside a transaction, so that they are committed
+ * at once: a rollback later in the request cannot bring back a previous
+ * tenant's role behind applied_role's back.  When they fail, the
+ * connection is closed, which resets the role for sure.
+ *
+ * With MAY_RETRY, a connection found dead is only closed, LOST is set and
+ * ERR left alone, so that the caller can try once more on a new one.
+ */
+static bool
+sync_role(bool may_retry, bool *lost, struct error *err)
+{
+	char sql[256];
+	PGresult *result;
+
+	*lost = false;
+	if (strcmp(applied_role, entered_role) == 0 && strcmp(applied_schema, entered_schema) == 0)
+		return true;
+	if (PQtransactionStatus(connection) != PQTRANS_IDLE) {
+		log_error("tenant role change requested inside a transaction");
+		return error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+	}
+
+	/* Names come from the tenant table and match ^[a-z][a-z0-9_]*$; quoted anyway. */
+	if (entered_role[0] != '\0')
+		snprintf(sql, sizeof(sql), "SET ROLE \"%s\"; SET search_path TO \"%s\", perfimmo_ext",
+		    entered_role, entered_schema);
+	else
+		snprintf(sql, sizeof(sql), "RESET ROLE; RESET search_path");
+	result = PQexec(connection, sql);
+	if (result != NULL && PQresultStatus(result) == PGRES_COMMAND_OK) {
+		PQclear(result);
+		snprintf(applied_role, sizeof(applied_role), "%s", entered_role);
+		snprintf(applied_schema, sizeof(applied_schema), "%s", entered_schema);
+		return true;
+	}
+	*lost = may_retry && PQstatus(connection) == CONNECTION_BAD;
+	if (!*lost)
+		pg_map_error(result, err);
+	PQclear(result);
+	pg_close();
+	return false;
+}
 
 
 /*
@@ -146,38 +203,34 @@ static bool set_tenant_role(struct error *err);
  * half done, so the statement is sent once more on a new connection, with
  * the request's tenant role set again.
  */
-static PGresult *
-retry_on_new_connection(PGresult *failed, const char *sql, int nparams,
-    const char *const *values, struct error *err)
-{
-	PQclear(failed);
-	log_warn("PostgreSQL connection lost while idle: reconnecting once");
-	pg_close();
-	if (pg_connection(err) == NULL)
-		return NULL;
-	if (entered_role[0] != '\0' && !set_tenant_role(err))
-		return NULL;
-	return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
-}
-
-
 PGresult *
 pg_query(const char *sql, int nparams, const char *const *values,
     ExecStatusType expect, struct error *err)
 {
-	PGresult *result;
-	bool idle;
+	PGresult *result = NULL;
+	bool idle, lost;
 
-	if (pg_connection(err) == NULL)
-		return NULL;
-
-	last_sqlstate[0] = '\0';
-	idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
-	result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
-	if (idle && PQstatus(connection) == CONNECTION_BAD) {
-		result = retry_on_new_connection(result, sql, nparams, values, err);
-		if (connection == NULL)
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (pg_connection(err) == NULL)
 			return NULL;
+		last_sqlstate[0] = '\0';
+		idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
+		if (!sync_role(idle && attempt == 0, &lost, err)) {
+			if (lost) {
+				log_warn("PostgreSQL connection lost while idle: reconnecting once");
+				continue;
+			}
+			return NULL;
+		}
+		result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+		if (idle && attempt == 0 && PQstatus(connection) == CONNECTION_BAD) {
+			PQclear(result);
+			result = NULL;
+			log_warn("PostgreSQL connection lost while idle: reconnecting once");
+			pg_close();
+			continue;
+		}
+		break;
 	}
 	if (result != NULL && PQresultStatus(result) == expect)
 		return result;
@@ -201,66 +254,27 @@ pg_exec(const char *sql, int nparams, const char *const *values,
 }
 
 
-static bool
-set_tenant_role(struct error *err)
-{
-	char sql[256];
-	PGresult *result;
-
-	/* Names come from the tenant table and match ^[a-z][a-z0-9_]*$; quoted anyway. */
-	snprintf(sql, sizeof(sql), "SET ROLE \"%s\"; SET search_path TO \"%s\", perfimmo_ext",
-	    entered_role, entered_schema);
-	result = PQexec(connection, sql);
-	if (result == NULL || PQresultStatus(result) != PGRES_COMMAND_OK) {
-		pg_map_error(result, err);
-		PQclear(result);
-		return false;
-	}
-	PQclear(result);
-	return true;
-}
-
-
 bool
 pg_enter_tenant(const char *role, const char *schema, struct error *err)
 {
 	snprintf(entered_role, sizeof(entered_role), "%s", role);
 	snprintf(entered_schema, sizeof(entered_schema), "%s", schema);
 
-	if (pg_connection(err) == NULL)
-		return false;
-	if (set_tenant_role(err))
-		return true;
-
-	/* The connection may have died while idle: one more try on a new one. */
-	if (connection == NULL || PQstatus(connection) == CONNECTION_BAD) {
-		pg_close();
-		return pg_connection(err) != NULL && set_tenant_role(err);
-	}
-	return false;
+	/* The role itself is set by the request's first statement (sync_role). */
+	return pg_connection(err) != NULL;
 }
 
 
 void
 pg_leave_tenant(void)
 {
-	PGresult *result;
-
 	entered_role[0] = '\0';
 	entered_schema[0] = '\0';
 
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK)
 		return;
 
-	/* A handler that failed mid-transaction leaves it open: end it first. */
-	if (PQtransactionStatus(connection) != PQTRANS_IDLE) {
-		result = PQexec(connection, "ROLLBACK");
-		PQclear(result);
-	}
-	result = PQexec(connection, "RESET ROLE; RESET search_path");
-	if (result == NULL || PQresultStatus(result) != PGRES_COMMAND_OK) {
-		log_warn("could not reset the tenant role: closing the connection");
-		pg_close();
-	}
-	PQclear(result);
+	/* A handler that failed mid-transaction leaves it open: end it. */
+	if (PQtransactionStatus(connection) != PQTRANS_IDLE)
+		PQclear(PQexec(connection, "ROLLBACK"));
 }

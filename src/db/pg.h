@@ -53,7 +53,11 @@ const char *pg_sqlstate(const PGresult *result);
 /*
  * Switches to the tenant's own database role and schema for one request,
  * and back.  The tenant's role is the only one with rights on its schema,
- * so a query of this request cannot reach another tenant.
+ * so a query of this request cannot reach another tenant.  The switch is
+ * made lazily by pg_query, right before each statement, and only when the
+ * connection is not already there: between requests the connection keeps
+ * the last tenant's role.  So every statement must go through pg_query
+ * (pg_connection() is only for ending a transaction).
  */
 bool pg_enter_tenant(const char *role, const char *schema, struct error *err);
 void pg_leave_tenant(void);
