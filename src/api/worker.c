@@ -86,6 +86,14 @@ read_body(struct context *ctx, const struct route *route, struct error *err)
 }
 
 
+/* GETs of tenant data are answered through the view cache. */
+static bool
+is_cached(const struct route *route)
+{
+	return route->method == METHOD_GET && (route->flags & (ROUTE_PUBLIC | ROUTE_NO_CACHE)) == 0;
+}
+
+
 /*
  * Serves an authenticated GET through the view cache: a hit replays the
  * stored response, a miss runs the handler and stores what it sent.  When
@@ -146,6 +154,10 @@ dispatch(struct context *ctx)
 	if (route == NULL || (route->flags & ROUTE_NO_TENANT_DATA) == 0) {
 		if (!pg_enter_tenant(ctx->tenant.role, ctx->tenant.schema, &err))
 			goto fail;
+		/* The cache key needs it: read it in the credentials' round trip. */
+		if (route != NULL && is_cached(route) &&
+		    (router_method(req->method) & METHOD_GET) != 0)
+			journal_prefetch_generation();
 	}
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
 		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
@@ -165,7 +177,7 @@ dispatch(struct context *ctx)
 	if (!read_body(ctx, route, &err))
 		goto fail;
 
-	if (route->method == METHOD_GET && (route->flags & (ROUTE_PUBLIC | ROUTE_NO_CACHE)) == 0) {
+	if (is_cached(route)) {
 		serve_through_cache(ctx, route);
 		return;
 	}

@@ -15,6 +15,10 @@ static char entered_schema[64];
 /* Role and schema set on the connection now: see sync_role(). */
 static char applied_role[64];
 static char applied_schema[64];
+/* See pg_prefetch(): waiting to be sent, then sent with its result kept. */
+static const char *prefetch_sql;
+static const char *prefetched_sql;
+static PGresult *prefetched;
 
 
 void
@@ -27,9 +31,28 @@ pg_setup(const char *conninfo, const char *application_name,
 }
 
 
+static void
+drop_prefetch(void)
+{
+	PQclear(prefetched);
+	prefetched = NULL;
+	prefetch_sql = NULL;
+	prefetched_sql = NULL;
+}
+
+
+void
+pg_prefetch(const char *sql)
+{
+	drop_prefetch();
+	prefetch_sql = sql;
+}
+
+
 void
 pg_close(void)
 {
+	drop_prefetch();
 	if (connection != NULL) {
 		PQfinish(connection);
 		connection = NULL;
@@ -197,6 +220,80 @@ sync_role(bool may_retry, bool *lost, struct error *err)
 }
 
 
+/* The first result of the next statement of a pipeline; reads up to its end. */
+static PGresult *
+take_result(void)
+{
+	PGresult *first = PQgetResult(connection), *extra;
+
+	for (int i = 0; first != NULL && i < 16; i++) {
+		extra = PQgetResult(connection);
+		if (extra == NULL)
+			break;
+		PQclear(extra);
+	}
+	return first;
+}
+
+
+/*
+ * Runs SQL, and the statement given to pg_prefetch() if any, in one round
+ * trip (libpq pipeline mode): its result is kept for the pg_query that
+ * asks for it.  A prefetched statement that failed is dropped, so that
+ * pg_query runs it again and reports its own error.
+ */
+static PGresult *
+exec_with_prefetch(const char *sql, int nparams, const char *const *values)
+{
+	const char *other = prefetch_sql;
+	PGresult *result, *sync;
+	bool clean;
+
+	if (other == NULL || PQtransactionStatus(connection) != PQTRANS_IDLE)
+		return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+	drop_prefetch();
+
+	if (PQenterPipelineMode(connection) != 1)
+		return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+	if (PQsendQueryParams(connection, sql, nparams, NULL, values, NULL, NULL, 0) != 1 ||
+	    PQsendQueryParams(connection, other, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	    PQpipelineSync(connection) != 1) {
+		pg_close();
+		return NULL;
+	}
+	result = take_result();
+	prefetched = take_result();
+	sync = PQgetResult(connection);
+	clean = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	if (!clean || PQexitPipelineMode(connection) != 1) {
+		PQclear(result);
+		pg_close();
+		return NULL;
+	}
+	if (prefetched != NULL && PQresultStatus(prefetched) == PGRES_TUPLES_OK)
+		prefetched_sql = other;
+	else
+		drop_prefetch();
+	return result;
+}
+
+
+/* The prefetched result of SQL, if it is there; the caller clears it. */
+static PGresult *
+take_prefetched(const char *sql, int nparams)
+{
+	PGresult *result;
+
+	if (prefetched_sql == NULL || nparams != 0 || strcmp(sql, prefetched_sql) != 0)
+		return NULL;
+	result = prefetched;
+	prefetched = NULL;
+	prefetched_sql = NULL;
+	return result;
+}
+
+
 /*
  * A connection the server closed while idle (restart, pg_terminate_backend)
  * is only noticed by the next statement.  Outside a transaction nothing was
@@ -207,8 +304,13 @@ PGresult *
 pg_query(const char *sql, int nparams, const char *const *values,
     ExecStatusType expect, struct error *err)
 {
-	PGresult *result = NULL;
+	PGresult *result = take_prefetched(sql, nparams);
 	bool idle, lost;
+
+	if (result != NULL && PQresultStatus(result) == expect)
+		return result;
+	PQclear(result);
+	result = NULL;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (pg_connection(err) == NULL)
@@ -222,7 +324,7 @@ pg_query(const char *sql, int nparams, const char *const *values,
 			}
 			return NULL;
 		}
-		result = PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+		result = exec_with_prefetch(sql, nparams, values);
 		if (idle && attempt == 0 && PQstatus(connection) == CONNECTION_BAD) {
 			PQclear(result);
 			result = NULL;
@@ -270,6 +372,7 @@ pg_leave_tenant(void)
 {
 	entered_role[0] = '\0';
 	entered_schema[0] = '\0';
+	drop_prefetch();
 
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK)
 		return;

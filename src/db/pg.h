@@ -32,6 +32,15 @@ void pg_close(void);
 PGresult *pg_query(const char *sql, int nparams, const char *const *values,
     ExecStatusType expect, struct error *err);
 
+/*
+ * Sends SQL, a statement without parameters that may be read a little
+ * early, along with the next statement of this request (pipeline mode: one
+ * round trip for both), then hands its result to the pg_query of the same
+ * SQL.  Dropped, unused, when the request ends.  SQL must stay valid until
+ * then (a string literal).
+ */
+void pg_prefetch(const char *sql);
+
 /* Like pg_query for statements whose result is not needed. */
 bool pg_exec(const char *sql, int nparams, const char *const *values,
     struct error *err);

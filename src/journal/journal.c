@@ -51,11 +51,20 @@ journal_commit(struct error *err)
 }
 
 
+static const char generation_sql[] = "SELECT generation FROM command_lock";
+
+
+void
+journal_prefetch_generation(void)
+{
+	pg_prefetch(generation_sql);
+}
+
+
 bool
 journal_generation(long long *generation, struct error *err)
 {
-	PGresult *result = pg_query("SELECT generation FROM command_lock", 0, NULL,
-	    PGRES_TUPLES_OK, err);
+	PGresult *result = pg_query(generation_sql, 0, NULL, PGRES_TUPLES_OK, err);
 
 	if (result == NULL)
 		return false;

@@ -23,6 +23,13 @@ bool journal_commit(struct error *err);
 /* Reads the tenant's generation, raised by every committed command. */
 bool journal_generation(long long *generation, struct error *err);
 
+/*
+ * Has the generation read along with the request's next statement (the
+ * credentials lookup), so that journal_generation costs no round trip of
+ * its own.
+ */
+void journal_prefetch_generation(void);
+
 /* Rolls back the open transaction, if any. */
 void journal_rollback(void);
 
