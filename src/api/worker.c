@@ -86,7 +86,7 @@ read_body(struct context *ctx, const struct route *route, struct error *err)
 }
 
 
-/* GETs of tenant data are answered through the view cache. */
+/* GETs of tenant data go through the view cache. */
 static bool
 is_cached(const struct route *route)
 {
@@ -224,11 +224,11 @@ serve(FCGX_Request *fcgx, const struct config *config)
 
 /*
  * libfcgi ends a request with a lingering close: shutdown(), then a wait
- * until nginx closes its side, during which the worker serves nobody.
- * Once the input is read to its end, closing at once (FCGX_Detach) loses
- * nothing; with input left unread the kernel would send a reset instead of
- * a close, which can cost nginx the response, so such a request keeps the
- * lingering close.  The end of the input comes right behind the body that
+ * until nginx closes its side, during which the worker is idle.  Once the
+ * input is read to its end, closing at once (FCGX_Detach) loses nothing.
+ * With input left unread the kernel would send a reset instead of a close,
+ * which can cost nginx the response, so such a request keeps the lingering
+ * close.  The end of the input comes right behind the body that
  * nginx has buffered, so the read below does not wait.
  */
 static void

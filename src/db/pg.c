@@ -169,9 +169,9 @@ pg_last_sqlstate_is(const char *state)
 /*
  * Brings the connection to the request's role and search_path right before
  * a statement.  Between requests the connection keeps the role of the last
- * tenant it served instead of resetting it, so a worker that serves the
- * same tenant again spends no round trip on SET ROLE nor on RESET: they
- * were two of the four PostgreSQL round trips of a cached GET.  Every
+ * tenant it served instead of resetting it.  A worker that serves the same
+ * tenant again so spends no round trip on SET ROLE nor on RESET, which were
+ * two of the four PostgreSQL round trips of a cached GET.  Every
  * statement of the API goes through pg_query and so through here first:
  * none runs under another request's role, and statements outside a tenant
  * (tenant lookup, health) reset the role before they run.
@@ -194,7 +194,7 @@ sync_role(bool may_retry, bool *lost, struct error *err)
 	if (strcmp(applied_role, entered_role) == 0 && strcmp(applied_schema, entered_schema) == 0)
 		return true;
 	if (PQtransactionStatus(connection) != PQTRANS_IDLE) {
-		log_error("tenant role change requested inside a transaction");
+		log_error("tenant role change to '%s' requested inside a transaction", entered_role);
 		return error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
 	}
 
@@ -238,8 +238,8 @@ take_result(void)
 
 /*
  * Runs SQL, and the statement given to pg_prefetch() if any, in one round
- * trip (libpq pipeline mode): its result is kept for the pg_query that
- * asks for it.  A prefetched statement that failed is dropped, so that
+ * trip (libpq pipeline mode).  Its result is kept for the pg_query of the
+ * same statement.  A prefetched statement that failed is dropped, so that
  * pg_query runs it again and reports its own error.
  */
 static PGresult *

@@ -142,7 +142,7 @@ serve_pg(FCGX_Request *r, struct worker *w)
 }
 
 
-/* Reads the whole body, as the API does before it answers a command. */
+/* Reads the whole body, as the API does before it runs a command. */
 static char *
 read_body(FCGX_Request *r, int *len)
 {

@@ -1,8 +1,9 @@
 -- Command scenarios of the benchmark: one JSON body per request, each with a
 -- fresh processUid. Environment (with lib.lua's):
 --   BENCH_WRITE   "insert": POST /bench/insert (the trivial ceiling);
+--                 "ticket": PATCH /api/vEvent/tickets/{uid} AddMessage;
 --                 "callcenter": PATCH /api/vEvent/clientcompanies/{uid}
---                 UpdateCallCenter, on the call centers of BENCH_TARGETS in turn
+--                 UpdateCallCenter; on the aggregates of BENCH_TARGETS in turn
 --   BENCH_TARGETS file of aggregate uids, one a line
 -- Statuses are counted: 2xx, 409 (an expected conflict) and any other.
 local lib = dofile(os.getenv("BENCH_DIR") .. "/lib.lua")
@@ -18,7 +19,7 @@ setup = lib.setup
 function init(args)
    lib.seed(id)
    headers = lib.headers({["Content-Type"] = "application/json"})
-   if mode == "callcenter" then
+   if mode ~= "insert" then
       targets = lib.lines(os.getenv("BENCH_TARGETS"))
       index = id % #targets
    end
@@ -32,6 +33,11 @@ function request()
          '"createdDate":"2021-01-01","name":"Centre ' .. uid:sub(1, 8) .. '"}')
    end
    index = index % #targets + 1
+   if mode == "ticket" then
+      return wrk.format("PATCH", "/api/vEvent/tickets/" .. targets[index], headers,
+         '{"processUid":"' .. uid .. '","commandType":"AddMessage",' ..
+         '"messageAddedDate":"2021-03-15T10:00:00Z","message":"Relance ' .. uid:sub(1, 8) .. '"}')
+   end
    return wrk.format("PATCH", "/api/vEvent/clientcompanies/" .. targets[index], headers,
       '{"processUid":"' .. uid .. '","commandType":"UpdateCallCenter",' ..
       '"updatedDate":"2021-06-01","name":"Centre ' .. uid:sub(1, 8) .. '"}')
