@@ -10,6 +10,7 @@
 #include "handlers.h"
 #include "journal/journal.h"
 #include "readmodel/companies.h"
+#include "shared_schemas.h"
 
 static const char *const billing_types[] = {"SponsoredAccount", "PremiumAccount", "StandardAccount", NULL};
 
@@ -66,36 +67,6 @@ static const struct schema_field update_named_fields[] = {
 	END,
 };
 
-static const struct schema_field geolocation_fields[] = {
-	{"lat", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -90, .max = 90}},
-	{"lng", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -180, .max = 180}},
-	END,
-};
-
-static const struct schema_field google_checker_fields[] = {{"googlePlaceId", SCHEMA_REQUIRED, NON_EMPTY}, END};
-static const struct schema_field data_gouv_checker_fields[] = {{"dataGouvAddressId", SCHEMA_REQUIRED, NON_EMPTY}, END};
-
-/* AddressChecker has no discriminator: the variant is the key that is present. */
-static const struct schema_variant checker_variants[] = {
-	{"GooglePlaceIdChecker", google_checker_fields, false},
-	{"DataGouvAPIIdChecker", data_gouv_checker_fields, false},
-	{NULL, NULL, false},
-};
-
-static const struct schema_field agency_address_fields[] = {
-	{"quality", 0, TEXT},
-	{"number", SCHEMA_REQUIRED, NON_EMPTY},
-	{"street", SCHEMA_REQUIRED, NON_EMPTY},
-	{"complement", 0, TEXT},
-	{"zipCode", SCHEMA_REQUIRED, NON_EMPTY},
-	{"city", SCHEMA_REQUIRED, NON_EMPTY},
-	{"state", 0, TEXT},
-	{"country", 0, TEXT},
-	{"geoLocation", 0, {.type = SCHEMA_OBJECT, .fields = geolocation_fields}},
-	{"checker", 0, {.type = SCHEMA_UNION, .variants = checker_variants}},
-	END,
-};
-
 static const struct schema_value non_empty_item = NON_EMPTY;
 
 static const struct schema_field raw_agency_fields[] = {
@@ -105,7 +76,7 @@ static const struct schema_field raw_agency_fields[] = {
 	{"ref", 0, NON_EMPTY},
 	{"sda", 0, TEXT},
 	{"group", 0, TEXT},
-	{"address", 0, {.type = SCHEMA_OBJECT, .fields = agency_address_fields}},
+	{"address", 0, {.type = SCHEMA_OBJECT, .fields = shared_agency_address_fields}},
 	{"phones", 0, {.type = SCHEMA_ARRAY, .items = &non_empty_item}},
 	{"fax", 0, TEXT},
 	{"emails", 0, {.type = SCHEMA_ARRAY, .items = &non_empty_item}},

@@ -8,7 +8,7 @@
 #include "command.h"
 #include "domain/lot.h"
 #include "estate_facts.h"
-#include "estate_schemas.h"
+#include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
 
@@ -29,7 +29,7 @@ static const char *const lot_usages[] = {
 #define USAGE {.type = SCHEMA_ENUM, .members = lot_usages}
 
 static const struct schema_value address_item = {
-	.type = SCHEMA_OBJECT, .fields = estate_lot_address_fields,
+	.type = SCHEMA_OBJECT, .fields = shared_lot_address_fields,
 };
 
 static const struct schema_field reference_lot_fields[] = {
@@ -42,7 +42,7 @@ static const struct schema_field reference_lot_fields[] = {
 };
 
 static const struct schema_field add_address_fields[] = {
-	{"address", SCHEMA_REQUIRED, {.type = SCHEMA_OBJECT, .fields = estate_lot_address_fields}},
+	{"address", SCHEMA_REQUIRED, {.type = SCHEMA_OBJECT, .fields = shared_lot_address_fields}},
 	END,
 };
 

@@ -8,7 +8,7 @@
 #include "command.h"
 #include "domain/patrimony.h"
 #include "estate_facts.h"
-#include "estate_schemas.h"
+#include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
 
@@ -33,7 +33,7 @@ static const struct schema_field reference_building_fields[] = {
 
 static const struct schema_field add_address_fields[] = {
 	{"complementaryAddress", SCHEMA_REQUIRED,
-	    {.type = SCHEMA_OBJECT, .fields = estate_patrimony_address_fields}},
+	    {.type = SCHEMA_OBJECT, .fields = shared_patrimony_address_fields}},
 	END,
 };
 

@@ -8,7 +8,7 @@
 #include "command.h"
 #include "domain/provider_contact.h"
 #include "estate_facts.h"
-#include "estate_schemas.h"
+#include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
 
@@ -16,7 +16,7 @@
 #define DATE {.type = SCHEMA_LOCAL_DATE}
 #define DATETIME {.type = SCHEMA_DATETIME}
 #define END {NULL, 0, {0}}
-#define NAME {.type = SCHEMA_UNION, .discriminator = "nameType", .variants = estate_name_variants}
+#define NAME {.type = SCHEMA_UNION, .discriminator = "nameType", .variants = shared_name_variants}
 
 static const struct schema_value uid_item = UID;
 static const struct schema_value non_empty_item = {.type = SCHEMA_NON_EMPTY_STRING};

@@ -1,10 +1,11 @@
 /*
- * Declared schemas of the ticket commands: the shared models
- * (Name, ContactMedium, BasicAddress, Operator, Provider, TicketAssignee),
- * the ticket models, and the fields of every ticket command.  Every command also takes an optional
- * `operator`.
+ * Declared schemas of the ticket commands: the models of tickets
+ * (ContactMedium, Operator, Provider, TicketAssignee; Name and BasicAddress
+ * come from shared_schemas.c), the ticket models, and the fields of every
+ * ticket command.  Every command also takes an optional `operator`.
  */
 #include "domain/ticket.h"
+#include "shared_schemas.h"
 #include "ticket_schemas.h"
 
 #define UID {.type = SCHEMA_UUID}
@@ -20,24 +21,9 @@ static const struct schema_value text_item = TEXT;
 static const struct schema_value non_empty_item = NON_EMPTY;
 #define TEXTS {.type = SCHEMA_ARRAY, .items = &text_item}
 
-/* ---------------------------------------------------------------- shared models */
+/* ---------------------------------------------------------------- models of tickets */
 
-static const char *const genders[] = {"Male", "Female", NULL};
-
-static const struct schema_field poor_name[] = {{"value", REQ, NON_EMPTY}, END};
-static const struct schema_field civil_name[] = {
-	{"firstName", REQ, TEXT},
-	{"lastName", REQ, NON_EMPTY},
-	{"gender", 0, {.type = SCHEMA_ENUM, .members = genders}},
-	{"company", 0, TEXT},
-	END,
-};
-static const struct schema_variant name_variants[] = {
-	{"PoorName", poor_name, false},
-	{"CivilName", civil_name, false},
-	{NULL, NULL, false},
-};
-#define NAME UNION("nameType", name_variants)
+#define NAME UNION("nameType", shared_name_variants)
 
 static const struct schema_field phone_medium[] = {{"phone", REQ, NON_EMPTY}, END};
 static const struct schema_field fax_medium[] = {{"fax", REQ, NON_EMPTY}, END};
@@ -50,25 +36,6 @@ static const struct schema_variant medium_variants[] = {
 	{NULL, NULL, false},
 };
 #define MEDIUM UNION("contactMediumType", medium_variants)
-
-static const struct schema_field recipient_supplement[] = {
-	{"floor", 0, TEXT}, {"unit", 0, TEXT}, {"entrance", 0, TEXT},
-	{"elevator", 0, TEXT}, {"staircase", 0, TEXT}, END,
-};
-static const struct schema_field geographical_supplement[] = {{"building", 0, TEXT}, END};
-
-static const struct schema_field basic_address[] = {
-	{"quality", 0, TEXT},
-	{"street", REQ, NON_EMPTY},
-	{"complement", 0, TEXT},
-	{"recipientSupplement", 0, OBJECT(recipient_supplement)},
-	{"geographicalSupplement", 0, OBJECT(geographical_supplement)},
-	{"zipCode", REQ, NON_EMPTY},
-	{"city", REQ, NON_EMPTY},
-	{"state", 0, TEXT},
-	{"country", 0, TEXT},
-	END,
-};
 
 static const struct schema_field referenced_operator[] = {{"operatorUid", REQ, UID}, END};
 static const struct schema_field anonymous_operator[] = {{"name", REQ, NON_EMPTY}, END};
@@ -150,7 +117,7 @@ static const struct schema_field ticket_infos[] = {
 	{"caller", REQ, CALLER},
 	{"contactToCallback", 0, OBJECT(contact_to_callback)},
 	{"claimNumber", 0, OBJECT(claim_number)},
-	{"address", REQ, OBJECT(basic_address)},
+	{"address", REQ, OBJECT(shared_basic_address_fields)},
 	{"request", REQ, NON_EMPTY},
 	{"instructions", 0, TEXT},
 	{"callPurposeLabel", REQ, NON_EMPTY},
@@ -364,7 +331,7 @@ static const struct schema_field correct_purpose[] = {
 
 static const struct schema_field correct_location[] = {
 	OPERATOR,
-	{"address", REQ, OBJECT(basic_address)},
+	{"address", REQ, OBJECT(shared_basic_address_fields)},
 	{"locationReference", REQ, LOCATION},
 	END,
 };

@@ -1,13 +1,14 @@
-/* Shared schemas of the patrimony, lot and provider-contact commands. */
+/* Input models shared by the commands of several aggregates. */
 #include <stddef.h>
 
-#include "estate_schemas.h"
+#include "shared_schemas.h"
 
 #define TEXT {.type = SCHEMA_STRING}
 #define NON_EMPTY {.type = SCHEMA_NON_EMPTY_STRING}
+#define OBJECT(f) {.type = SCHEMA_OBJECT, .fields = (f)}
 #define END {NULL, 0, {0}}
 
-static const struct schema_field bounded_geolocation_fields[] = {
+const struct schema_field shared_geolocation_fields[] = {
 	{"lat", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -90, .max = 90}},
 	{"lng", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER, .has_min = true, .has_max = true, .min = -180, .max = 180}},
 	END,
@@ -16,14 +17,30 @@ static const struct schema_field bounded_geolocation_fields[] = {
 static const struct schema_field google_checker_fields[] = {{"googlePlaceId", SCHEMA_REQUIRED, NON_EMPTY}, END};
 static const struct schema_field data_gouv_checker_fields[] = {{"dataGouvAddressId", SCHEMA_REQUIRED, NON_EMPTY}, END};
 
-/* AddressChecker has no discriminator: the variant is the key that is present. */
-static const struct schema_variant checker_variants[] = {
+const struct schema_variant shared_checker_variants[] = {
 	{"GooglePlaceIdChecker", google_checker_fields, false},
 	{"DataGouvAPIIdChecker", data_gouv_checker_fields, false},
 	{NULL, NULL, false},
 };
 
-const struct schema_field estate_patrimony_address_fields[] = {
+#define GEOLOCATION OBJECT(shared_geolocation_fields)
+#define CHECKER {.type = SCHEMA_UNION, .variants = shared_checker_variants}
+
+const struct schema_field shared_agency_address_fields[] = {
+	{"quality", 0, TEXT},
+	{"number", SCHEMA_REQUIRED, NON_EMPTY},
+	{"street", SCHEMA_REQUIRED, NON_EMPTY},
+	{"complement", 0, TEXT},
+	{"zipCode", SCHEMA_REQUIRED, NON_EMPTY},
+	{"city", SCHEMA_REQUIRED, NON_EMPTY},
+	{"state", 0, TEXT},
+	{"country", 0, TEXT},
+	{"geoLocation", 0, GEOLOCATION},
+	{"checker", 0, CHECKER},
+	END,
+};
+
+const struct schema_field shared_patrimony_address_fields[] = {
 	{"quality", 0, NON_EMPTY},
 	{"number", 0, NON_EMPTY},
 	{"street", SCHEMA_REQUIRED, NON_EMPTY},
@@ -32,26 +49,14 @@ const struct schema_field estate_patrimony_address_fields[] = {
 	{"city", SCHEMA_REQUIRED, NON_EMPTY},
 	{"state", 0, NON_EMPTY},
 	{"country", 0, NON_EMPTY},
-	{"geoLocation", 0, {.type = SCHEMA_OBJECT, .fields = bounded_geolocation_fields}},
-	{"checker", 0, {.type = SCHEMA_UNION, .variants = checker_variants}},
+	{"geoLocation", 0, GEOLOCATION},
+	{"checker", 0, CHECKER},
 	{"floor", 0, TEXT},
 	{"unit", 0, TEXT},
 	{"digicode", 0, TEXT},
 	{"entrance", 0, TEXT},
 	{"elevator", 0, TEXT},
 	{"staircase", 0, TEXT},
-	END,
-};
-
-static const struct schema_field open_geolocation_fields[] = {
-	{"lat", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER}},
-	{"lng", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER}},
-	END,
-};
-
-static const struct schema_field open_checker_fields[] = {
-	{"googlePlaceId", 0, NON_EMPTY},
-	{"dataGouvAddressId", 0, NON_EMPTY},
 	END,
 };
 
@@ -69,7 +74,20 @@ static const struct schema_field geographical_supplement_fields[] = {
 	END,
 };
 
-const struct schema_field estate_lot_address_fields[] = {
+/* Shapes only, because lot_check_address() judges the values (AddressNotConform). */
+static const struct schema_field open_geolocation_fields[] = {
+	{"lat", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER}},
+	{"lng", SCHEMA_REQUIRED, {.type = SCHEMA_NUMBER}},
+	END,
+};
+
+static const struct schema_field open_checker_fields[] = {
+	{"googlePlaceId", 0, NON_EMPTY},
+	{"dataGouvAddressId", 0, NON_EMPTY},
+	END,
+};
+
+const struct schema_field shared_lot_address_fields[] = {
 	{"quality", 0, NON_EMPTY},
 	{"number", 0, NON_EMPTY},
 	{"street", SCHEMA_REQUIRED, TEXT},
@@ -78,11 +96,24 @@ const struct schema_field estate_lot_address_fields[] = {
 	{"city", SCHEMA_REQUIRED, TEXT},
 	{"state", 0, NON_EMPTY},
 	{"country", 0, NON_EMPTY},
-	{"recipientSupplement", 0, {.type = SCHEMA_OBJECT, .fields = recipient_supplement_fields}},
-	{"geographicalSupplement", 0, {.type = SCHEMA_OBJECT, .fields = geographical_supplement_fields}},
-	{"geoLocation", 0, {.type = SCHEMA_OBJECT, .fields = open_geolocation_fields}},
-	{"checker", 0, {.type = SCHEMA_OBJECT, .fields = open_checker_fields}},
+	{"recipientSupplement", 0, OBJECT(recipient_supplement_fields)},
+	{"geographicalSupplement", 0, OBJECT(geographical_supplement_fields)},
+	{"geoLocation", 0, OBJECT(open_geolocation_fields)},
+	{"checker", 0, OBJECT(open_checker_fields)},
 	{"building", 0, {.type = SCHEMA_UUID}},
+	END,
+};
+
+const struct schema_field shared_basic_address_fields[] = {
+	{"quality", 0, TEXT},
+	{"street", SCHEMA_REQUIRED, NON_EMPTY},
+	{"complement", 0, TEXT},
+	{"recipientSupplement", 0, OBJECT(recipient_supplement_fields)},
+	{"geographicalSupplement", 0, OBJECT(geographical_supplement_fields)},
+	{"zipCode", SCHEMA_REQUIRED, NON_EMPTY},
+	{"city", SCHEMA_REQUIRED, NON_EMPTY},
+	{"state", 0, TEXT},
+	{"country", 0, TEXT},
 	END,
 };
 
@@ -101,7 +132,7 @@ static const struct schema_field civil_name_fields[] = {
 	END,
 };
 
-const struct schema_variant estate_name_variants[] = {
+const struct schema_variant shared_name_variants[] = {
 	{"PoorName", poor_name_fields, false},
 	{"CivilName", civil_name_fields, false},
 	{NULL, NULL, false},
