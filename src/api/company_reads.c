@@ -12,9 +12,6 @@
 #include "readmodel/companies.h"
 #include "readmodel/page.h"
 
-/* Accept-Range of every company list: the maximum number of items of one request. */
-#define COMPANY_PAGE_MAX 100
-
 static const char *const company_types[] = {
 	"CallCenter", "ClientAccountHolding", "ClientAccount", NULL,
 };
@@ -101,14 +98,14 @@ clientcompanies_get(void *opaque)
 	struct page page;
 	struct error err;
 
-	page_begin(&page, ctx->req, COMPANY_PAGE_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	query = query_parse(ctx->req->query, &err);
 	if (query == NULL || !page_read_range(&page, query, &err) ||
 	    !read_company_filter(query, &filter, holding_uid, &err) ||
 	    !companies_list(&ctx->actor, &filter, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		page_send(&page, ctx->req);
+		page_send(&page, ctx->req, "result", NULL);
 
 	free(filter.terms);
 	query_free(query);
@@ -149,7 +146,7 @@ clientcompany_agencies_get(void *opaque)
 	struct page page;
 	struct error err;
 
-	page_begin(&page, ctx->req, COMPANY_PAGE_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	query = query_parse(ctx->req->query, &err);
 	if (query == NULL || !page_read_range(&page, query, &err) ||
 	    !read_active(query, &active, &err) ||
@@ -157,7 +154,7 @@ clientcompany_agencies_get(void *opaque)
 	    !companies_agencies(&ctx->actor, ctx->req->params[0], active, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		page_send(&page, ctx->req);
+		page_send(&page, ctx->req, "result", NULL);
 
 	query_free(query);
 	page_free(&page);
@@ -174,7 +171,7 @@ clientcompany_users_get(void *opaque)
 	struct page page;
 	struct error err;
 
-	page_begin(&page, ctx->req, COMPANY_PAGE_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	query = query_parse(ctx->req->query, &err);
 	if (query == NULL || !page_read_range(&page, query, &err) ||
 	    !read_active(query, &active, &err) ||
@@ -182,7 +179,7 @@ clientcompany_users_get(void *opaque)
 	    !companies_users(ctx->req->params[0], active, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		page_send(&page, ctx->req);
+		page_send(&page, ctx->req, "result", NULL);
 
 	query_free(query);
 	page_free(&page);
@@ -198,14 +195,14 @@ clientcompany_subsidiaries_get(void *opaque)
 	struct page page;
 	struct error err;
 
-	page_begin(&page, ctx->req, COMPANY_PAGE_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	query = query_parse(ctx->req->query, &err);
 	if (query == NULL || !page_read_range(&page, query, &err) ||
 	    !find_company(ctx, &err) ||
 	    !companies_subsidiaries(&ctx->actor, ctx->req->params[0], &page, &err))
 		response_error(ctx->req, &err);
 	else
-		page_send(&page, ctx->req);
+		page_send(&page, ctx->req, "result", NULL);
 
 	query_free(query);
 	page_free(&page);

@@ -5,7 +5,7 @@
 #include "handlers.h"
 #include "http/query.h"
 #include "http/response.h"
-#include "paged.h"
+#include "readmodel/page.h"
 #include "read_common.h"
 #include "readmodel/lots.h"
 #include "readmodel/patrimonies.h"
@@ -39,9 +39,8 @@ void
 lots_get(void *opaque)
 {
 	struct context *ctx = opaque;
-	struct listing_page page;
+	struct page page;
 	struct strbuf links;
-	struct range range;
 	struct query *q;
 	struct error err;
 	char patrimony[37], base_url[300];
@@ -49,13 +48,12 @@ lots_get(void *opaque)
 	size_t count;
 	bool visible = false;
 
-	listing_page_init(&page);
 	strbuf_init(&links);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	read_base_url(ctx, base_url, sizeof(base_url));
 
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
+	if (q == NULL || !page_read_range(&page, q, &err) ||
 	    !read_patrimony(q, patrimony, &err) ||
 	    !query_uuid_list(q, "buildinguids", &buildings, &count, &err) ||
 	    !patrimony_is_visible(patrimony, &ctx->actor, &visible, &err)) {
@@ -63,16 +61,16 @@ lots_get(void *opaque)
 	} else if (!visible) {
 		error_set(&err, ERR_NOT_FOUND, "aucun patrimoine %s", "no patrimony %s", patrimony);
 		response_error(ctx->req, &err);
-	} else if (!lots_list(patrimony, buildings, base_url, &range, &page, &err)) {
+	} else if (!lots_list(patrimony, buildings, base_url, &page, &err)) {
 		response_error(ctx->req, &err);
 	} else {
 		list_links(base_url, &links);
-		paged_reply(ctx->req, &page, &range, links.data);
+		page_send(&page, ctx->req, "result", links.data);
 	}
 
 	free(buildings);
 	strbuf_free(&links);
-	listing_page_free(&page);
+	page_free(&page);
 	query_free(q);
 }
 

@@ -9,7 +9,7 @@
 #include "handlers.h"
 #include "http/query.h"
 #include "http/response.h"
-#include "paged.h"
+#include "readmodel/page.h"
 #include "read_common.h"
 #include "readmodel/patrimonies.h"
 
@@ -111,27 +111,25 @@ patrimonies_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	struct patrimony_filter filter;
-	struct listing_page page;
-	struct range range;
+	struct page page;
 	struct query *q;
 	struct error err;
 	char company[37];
 
 	memset(&filter, 0, sizeof(filter));
-	listing_page_init(&page);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
+	if (q == NULL || !page_read_range(&page, q, &err) ||
 	    !parse_filter(q, &filter, company, &err) ||
-	    !patrimonies_list(&filter, &ctx->actor, &range, &page, &err))
+	    !patrimonies_list(&filter, &ctx->actor, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		paged_reply(ctx->req, &page, &range, NULL);
+		page_send(&page, ctx->req, "result", NULL);
 
 	free(filter.fulltext);
 	free(filter.agency_uids);
-	listing_page_free(&page);
+	page_free(&page);
 	query_free(q);
 }
 
@@ -158,28 +156,26 @@ patrimony_managers_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	const char *uid = ctx->req->params[0];
-	struct listing_page page;
-	struct range range;
+	struct page page;
 	struct query *q;
 	struct error err;
 	bool visible = false;
 	int active;
 
-	listing_page_init(&page);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
+	if (q == NULL || !page_read_range(&page, q, &err) ||
 	    !read_tristate(q, "active", &active, &err) ||
 	    !patrimony_is_visible(uid, &ctx->actor, &visible, &err))
 		response_error(ctx->req, &err);
 	else if (!visible)
 		read_reply_item(ctx, false, &page.items);
-	else if (!patrimony_managers_list(uid, active, &range, &page, &err))
+	else if (!patrimony_managers_list(uid, active, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		paged_reply(ctx->req, &page, &range, NULL);
+		page_send(&page, ctx->req, "result", NULL);
 
-	listing_page_free(&page);
+	page_free(&page);
 	query_free(q);
 }

@@ -8,7 +8,7 @@
 #include "handlers.h"
 #include "http/query.h"
 #include "http/response.h"
-#include "paged.h"
+#include "readmodel/page.h"
 #include "read_common.h"
 #include "readmodel/patrimonies.h"
 #include "readmodel/providers.h"
@@ -43,35 +43,33 @@ providers_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	struct provider_filter filter;
-	struct listing_page page;
+	struct page page;
 	struct strbuf links;
-	struct range range;
 	struct query *q;
 	struct error err;
 	char company[37], provider_company[37], base_url[300];
 
 	memset(&filter, 0, sizeof(filter));
-	listing_page_init(&page);
 	strbuf_init(&links);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	read_base_url(ctx, base_url, sizeof(base_url));
 
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
+	if (q == NULL || !page_read_range(&page, q, &err) ||
 	    !parse_filter(q, &filter, company, provider_company, &err) ||
-	    !providers_list(&filter, &ctx->actor, base_url, &range, &page, &err)) {
+	    !providers_list(&filter, &ctx->actor, base_url, &page, &err)) {
 		response_error(ctx->req, &err);
 	} else {
 		strbuf_printf(&links, ",\"_links\":[{\"rel\":\"self\","
 		    "\"href\":\"%s/api/v1/providercontacts\",\"method\":\"GET\"}]", base_url);
-		paged_reply(ctx->req, &page, &range, links.data);
+		page_send(&page, ctx->req, "result", links.data);
 	}
 
 	free(filter.agency_uids);
 	free(filter.patrimony_uids);
 	free(filter.fulltext);
 	strbuf_free(&links);
-	listing_page_free(&page);
+	page_free(&page);
 	query_free(q);
 }
 

@@ -15,7 +15,7 @@
 #include "http/response.h"
 #include "notify/settings.h"
 #include "notify/signature.h"
-#include "paged.h"
+#include "readmodel/page.h"
 #include "readmodel/subscriptions.h"
 
 #define DESCRIPTION_MAX 200
@@ -224,20 +224,18 @@ void
 subscriptions_get(void *opaque)
 {
 	struct context *ctx = opaque;
-	struct listing_page page;
-	struct range range;
+	struct page page;
 	struct query *q;
 	struct error err;
 
-	listing_page_init(&page);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
-	    !subscriptions_list(&ctx->actor, &range, &page, &err))
+	if (q == NULL || !page_read_range(&page, q, &err) ||
+	    !subscriptions_list(&ctx->actor, &page, &err))
 		response_error(ctx->req, &err);
 	else
-		paged_reply(ctx->req, &page, &range, NULL);
-	listing_page_free(&page);
+		page_send(&page, ctx->req, "result", NULL);
+	page_free(&page);
 	query_free(q);
 }
 
@@ -343,21 +341,19 @@ subscription_deliveries_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	const char *uid = ctx->req->params[0];
-	struct listing_page page;
-	struct range range;
+	struct page page;
 	struct query *q;
 	struct error err;
 	bool found = false;
 
-	listing_page_init(&page);
-	paged_begin(ctx->req, PAGED_MAX);
+	page_begin(&page, ctx->req, PAGE_MAX);
 	q = query_parse(ctx->req->query, &err);
-	if (q == NULL || !query_range(q, PAGED_MAX, 0, PAGED_MAX - 1, &range, &err) ||
-	    !subscriptions_attempts(uid, &ctx->actor, &range, &page, &found, &err) ||
+	if (q == NULL || !page_read_range(&page, q, &err) ||
+	    !subscriptions_attempts(uid, &ctx->actor, &page, &found, &err) ||
 	    !exists(found, &err, uid))
 		response_error(ctx->req, &err);
 	else
-		paged_reply(ctx->req, &page, &range, NULL);
-	listing_page_free(&page);
+		page_send(&page, ctx->req, "result", NULL);
+	page_free(&page);
 	query_free(q);
 }

@@ -15,8 +15,8 @@
 #include "http/query.h"
 #include "http/response.h"
 #include "readmodel/ticket_journal.h"
+#include "readmodel/page.h"
 #include "readmodel/ticket_query.h"
-#include "ticket_page.h"
 
 #define LIST_MAX 100
 #define EXPORT_MAX 20000
@@ -31,37 +31,17 @@ run(struct ticket_sql *sql, struct error *err)
 }
 
 
-/* Runs SQL, which selects one count, into *COUNT. */
+/* Fetches into PAGE the ITEMs of the rows that SQL ("FROM ... WHERE ...") selects, by ORDER. */
 static bool
-run_count(struct ticket_sql *sql, unsigned long *count, struct error *err)
+fetch_page(struct page *page, const struct ticket_sql *sql, const char *item,
+    const char *order, struct error *err)
 {
-	PGresult *result = run(sql, err);
+	struct page_query query = {sql->text.data, (const char *const *)sql->params,
+	    sql->count, item, NULL, 0, order};
 
-	if (result == NULL)
-		return false;
-	*count = strtoul(PQgetvalue(result, 0, 0), NULL, 10);
-	PQclear(result);
-	return true;
-}
-
-
-/* Appends the page's rows (one JSON text each) to OUT, comma-separated. */
-static bool
-append_rows(struct ticket_sql *sql, struct strbuf *out, struct error *err)
-{
-	PGresult *result = run(sql, err);
-	int rows;
-
-	if (result == NULL)
-		return false;
-	rows = PQntuples(result);
-	for (int i = 0; i < rows; i++) {
-		if (i > 0)
-			strbuf_puts(out, ",");
-		strbuf_puts(out, PQgetvalue(result, i, 0));
-	}
-	PQclear(result);
-	return true;
+	if (sql->text.failed)
+		return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	return page_fetch(page, &query, err);
 }
 
 
@@ -138,60 +118,41 @@ serve_listing(struct context *ctx, const struct listing *listing)
 {
 	struct ticket_filter filter;
 	struct ticket_sql sql;
-	struct ticket_page page;
+	struct page page;
 	struct query *query;
-	struct strbuf body;
+	struct strbuf aggregations;
 	struct error err;
-	unsigned long count = 0;
-	char limit[16], offset[16];
+	char item[64];
 	bool ok;
 
-	ticket_page_accept_range(ctx->req, listing->max);
+	page_begin(&page, ctx->req, listing->max);
 	memset(&filter, 0, sizeof(filter));
-	strbuf_init(&body);
+	strbuf_init(&aggregations);
 	query = query_parse(ctx->req->query, &err);
-	ok = query != NULL && ticket_page_parse(query, listing->max, &page, &err) &&
+	ok = query != NULL && page_read_range(&page, query, &err) &&
 	    ticket_filter_parse(query, listing->active_providers, &filter, &err);
 
 	if (ok) {
 		ticket_sql_init(&sql);
-		strbuf_puts(&sql.text, "SELECT count(*) FROM tickets t");
+		strbuf_puts(&sql.text, "FROM tickets t");
 		where_clause(ctx, &filter, true, &sql);
-		ok = run_count(&sql, &count, &err);
+		snprintf(item, sizeof(item), "%s(t)", listing->view);
+		ok = fetch_page(&page, &sql, item, listing->order, &err);
 		ticket_sql_free(&sql);
 	}
-	if (ok)
-		ok = ticket_page_check(&page, count, &err);
-	if (ok) {
-		strbuf_puts(&body, "{\"result\":[");
-		ticket_sql_init(&sql);
-		strbuf_printf(&sql.text, "SELECT %s(t)::text FROM tickets t", listing->view);
-		where_clause(ctx, &filter, true, &sql);
-		snprintf(limit, sizeof(limit), "%u", ticket_page_limit(&page, count));
-		snprintf(offset, sizeof(offset), "%u", page.range.start);
-		strbuf_printf(&sql.text, " ORDER BY %s LIMIT ", listing->order);
-		ticket_sql_param(&sql, limit);
-		strbuf_puts(&sql.text, "::integer OFFSET ");
-		ticket_sql_param(&sql, offset);
-		strbuf_puts(&sql.text, "::integer");
-		ok = count == 0 || append_rows(&sql, &body, &err);
-		ticket_sql_free(&sql);
-		strbuf_puts(&body, "]");
-	}
-	if (ok && listing->aggregations) {
-		strbuf_puts(&body, ",");
-		ok = append_aggregations(ctx, &filter, &body, &err);
+	if (ok && listing->aggregations && page_satisfiable(&page)) {
+		strbuf_puts(&aggregations, ",");
+		ok = append_aggregations(ctx, &filter, &aggregations, &err);
 	}
 
-	if (ok) {
-		strbuf_puts(&body, "}");
-		ticket_page_send(ctx->req, &page, count, &body);
-	} else {
-		ticket_page_fail(ctx->req, &page, count, &err);
-	}
+	if (ok)
+		page_send(&page, ctx->req, "result", aggregations.data);
+	else
+		response_error(ctx->req, &err);
 	ticket_filter_free(&filter);
 	query_free(query);
-	strbuf_free(&body);
+	strbuf_free(&aggregations);
+	page_free(&page);
 }
 
 
@@ -500,49 +461,28 @@ void
 ticket_feed_get(void *opaque)
 {
 	struct context *ctx = opaque;
-	char from[TYPES_DATETIME_SIZE], to[TYPES_DATETIME_SIZE], limit[16], offset[16];
+	char from[TYPES_DATETIME_SIZE], to[TYPES_DATETIME_SIZE];
 	struct ticket_sql sql;
 	struct query *query;
-	struct strbuf body;
-	struct ticket_page page;
+	struct page page;
 	struct error err;
-	unsigned long count = 0;
 	bool ok;
 
-	ticket_page_accept_range(ctx->req, FEED_MAX);
-	strbuf_init(&body);
+	page_begin(&page, ctx->req, FEED_MAX);
 	query = query_parse(ctx->req->query, &err);
-	ok = query != NULL && ticket_page_parse(query, FEED_MAX, &page, &err) &&
+	ok = query != NULL && page_read_range(&page, query, &err) &&
 	    feed_bounds(query, from, to, &err);
 	if (ok) {
 		ticket_sql_init(&sql);
-		strbuf_puts(&sql.text, "SELECT count(*)");
 		feed_where(ctx, from, to, &sql);
-		ok = run_count(&sql, &count, &err);
+		ok = fetch_page(&page, &sql, "e.payload",
+		    "e.payload ->> 'sentDate', e.position", &err);
 		ticket_sql_free(&sql);
 	}
 	if (ok)
-		ok = ticket_page_check(&page, count, &err);
-	if (ok) {
-		strbuf_puts(&body, "{\"events\":[");
-		ticket_sql_init(&sql);
-		strbuf_puts(&sql.text, "SELECT e.payload::text");
-		feed_where(ctx, from, to, &sql);
-		snprintf(limit, sizeof(limit), "%u", ticket_page_limit(&page, count));
-		snprintf(offset, sizeof(offset), "%u", page.range.start);
-		strbuf_puts(&sql.text, " ORDER BY e.payload ->> 'sentDate', e.position LIMIT ");
-		ticket_sql_param(&sql, limit);
-		strbuf_puts(&sql.text, "::integer OFFSET ");
-		ticket_sql_param(&sql, offset);
-		strbuf_puts(&sql.text, "::integer");
-		ok = count == 0 || append_rows(&sql, &body, &err);
-		ticket_sql_free(&sql);
-		strbuf_puts(&body, "]}");
-	}
-	if (ok)
-		ticket_page_send(ctx->req, &page, count, &body);
+		page_send(&page, ctx->req, "events", NULL);
 	else
-		ticket_page_fail(ctx->req, &page, count, &err);
+		response_error(ctx->req, &err);
 	query_free(query);
-	strbuf_free(&body);
+	page_free(&page);
 }

@@ -30,7 +30,7 @@
 #define COMPANY_FROM \
 	"FROM companies c LEFT JOIN companies h ON h.uid = c.holding_uid"
 
-#define COMPANY_ORDER "ORDER BY c.name_folded, c.uid"
+#define COMPANY_ORDER "c.name_folded, c.uid"
 
 /* AgencyQueryView of agency A of company C; `ref` is the uid when none was given. */
 #define AGENCY_VIEW \
@@ -122,9 +122,11 @@ companies_list(const struct actor *actor, const struct company_filter *filter,
 
 	ok = !where.failed ||
 	    error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-	if (ok)
-		ok = page_fetch(page, where.data, COMPANY_VIEW("c", "h"), COMPANY_ORDER,
-		    count, params, err);
+	if (ok) {
+		struct page_query query = {where.data, params, count,
+		    COMPANY_VIEW("c", "h"), NULL, 0, COMPANY_ORDER};
+		ok = page_fetch(page, &query, err);
+	}
 	strbuf_free(&where);
 	free(patterns);
 	return ok;
@@ -183,6 +185,7 @@ bool
 companies_agencies(const struct actor *actor, const char *company_uid,
     enum active_filter active, struct page *page, struct error *err)
 {
+	struct page_query query = {0};
 	const char *params[3];
 	struct strbuf scope;
 	bool ok;
@@ -196,12 +199,15 @@ companies_agencies(const struct actor *actor, const char *company_uid,
 	params[1] = active_param(active);
 	params[2] = scope.len > 0 ? scope.data : NULL;
 
-	ok = page_fetch(page,
-	    "FROM agencies a JOIN companies c ON c.uid = a.company_uid"
+	query.from_where = "FROM agencies a JOIN companies c ON c.uid = a.company_uid"
 	    " WHERE a.company_uid = $1::uuid AND c.company_type = 'ClientAccount'"
 	    "   AND ($2::boolean IS NULL OR a.is_active = $2::boolean)"
-	    "   AND ($3::uuid[] IS NULL OR a.uid = ANY ($3::uuid[]))",
-	    AGENCY_VIEW, "ORDER BY a.label_folded, a.uid", 3, params, err);
+	    "   AND ($3::uuid[] IS NULL OR a.uid = ANY ($3::uuid[]))";
+	query.params = params;
+	query.nparams = 3;
+	query.item = AGENCY_VIEW;
+	query.order = "a.label_folded, a.uid";
+	ok = page_fetch(page, &query, err);
 	strbuf_free(&scope);
 	return ok;
 }
@@ -244,14 +250,15 @@ companies_users(const char *company_uid, enum active_filter active,
     struct page *page, struct error *err)
 {
 	const char *params[2] = {company_uid, active_param(active)};
+	struct page_query query = {
+		"FROM users u JOIN companies c ON c.uid = u.company_uid"
+		" WHERE u.company_uid = $1::uuid"
+		"   AND ($2::boolean IS NULL OR u.is_active = $2::boolean)",
+		params, 2, USER_VIEW, NULL, 0,
+		"u.last_name_folded, u.first_name_folded, u.uid",
+	};
 
-	return page_fetch(page,
-	    "FROM users u JOIN companies c ON c.uid = u.company_uid"
-	    " WHERE u.company_uid = $1::uuid"
-	    "   AND ($2::boolean IS NULL OR u.is_active = $2::boolean)",
-	    USER_VIEW,
-	    "ORDER BY u.last_name_folded, u.first_name_folded, u.uid",
-	    2, params, err);
+	return page_fetch(page, &query, err);
 }
 
 
@@ -260,11 +267,13 @@ companies_subsidiaries(const struct actor *actor, const char *holding_uid,
     struct page *page, struct error *err)
 {
 	const char *params[3];
+	struct page_query query = {
+		COMPANY_FROM " WHERE c.company_type = 'ClientAccount' AND c.holding_uid = $3::uuid"
+		" AND " COMPANY_VISIBLE("c"),
+		params, 3, COMPANY_VIEW("c", "h"), NULL, 0, COMPANY_ORDER,
+	};
 
 	actor_params(actor, params);
 	params[2] = holding_uid;
-	return page_fetch(page,
-	    COMPANY_FROM " WHERE c.company_type = 'ClientAccount' AND c.holding_uid = $3::uuid"
-	    " AND " COMPANY_VISIBLE("c"),
-	    COMPANY_VIEW("c", "h"), COMPANY_ORDER, 3, params, err);
+	return page_fetch(page, &query, err);
 }

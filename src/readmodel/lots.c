@@ -11,11 +11,11 @@
 
 bool
 lots_list(const char *patrimony_uid, char **building_uids, const char *base_url,
-    const struct range *range, struct listing_page *page, struct error *err)
+    struct page *page, struct error *err)
 {
 	const char *extra[1] = {base_url};
 	struct sql_builder b;
-	struct listing_query query;
+	struct page_query query = {0};
 	char item[64];
 	bool ok;
 
@@ -29,9 +29,12 @@ lots_list(const char *patrimony_uid, char **building_uids, const char *base_url,
 		sql_builder_puts(&b, "))");
 	}
 
-	snprintf(item, sizeof(item), LOT_ITEM_FORMAT, listing_extra_param(&b, 0));
-	query = (struct listing_query){&b, "l.ref_folded, l.uid", item, extra, 1};
-	ok = listing_fetch(&query, range, page, err);
+	snprintf(item, sizeof(item), LOT_ITEM_FORMAT, page_extra_param(b.count, 0));
+	query.item = item;
+	query.extra = extra;
+	query.extra_count = 1;
+	query.order = "l.ref_folded, l.uid";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }

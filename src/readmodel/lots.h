@@ -7,15 +7,15 @@
 #include "auth/actor.h"
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "listing.h"
+#include "page.h"
 
 /*
- * Fetches the page RANGE of the live lots of the patrimony PATRIMONY_UID,
+ * Fetches the requested page of the live lots of the patrimony PATRIMONY_UID,
  * keeping those with an address in one of BUILDING_UIDS when given.
  * BASE_URL ("https://<tenant host>") prefixes the links.
  */
 bool lots_list(const char *patrimony_uid, char **building_uids, const char *base_url,
-    const struct range *range, struct listing_page *page, struct error *err);
+    struct page *page, struct error *err);
 
 /*
  * Appends the LotDetailQueryView of UID to OUT, or sets *FOUND to false

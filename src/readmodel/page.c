@@ -1,4 +1,4 @@
-/* `range` pagination: Accept-Range, LIMIT/OFFSET, count and status. */
+/* `range` pagination: Accept-Range, count, LIMIT/OFFSET and status. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,9 +6,6 @@
 #include "db/pg.h"
 #include "http/response.h"
 #include "page.h"
-
-/* Maximum number of query parameters of a list statement, besides the limit and the offset. */
-#define PAGE_PARAMS_MAX 1100
 
 
 void
@@ -35,97 +32,127 @@ page_read_range(struct page *page, const struct query *query, struct error *err)
 }
 
 
-/* Ends a failed statement: ERR is set by pg_query, or memory ran out before it. */
-static bool
-query_failed(struct error *err)
+int
+page_extra_param(int nparams, int index)
 {
-	if (err->type == ERR_NONE)
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-	return false;
+	return nparams + 1 + index;
 }
 
 
-/* Counts the matching rows, for a range that starts past the last one. */
 static bool
-count_rows(struct page *page, const char *from_where, int nparams,
-    const char *const *params, struct error *err)
+out_of_memory(struct error *err)
+{
+	return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+}
+
+
+static bool
+count_rows(struct page *page, const struct page_query *query, struct error *err)
 {
 	struct strbuf sql;
 	PGresult *result;
 
-	error_clear(err);
 	strbuf_init(&sql);
-	strbuf_printf(&sql, "SELECT count(*) %s", from_where);
-	result = sql.failed ? NULL :
-	    pg_query(sql.data, nparams, params, PGRES_TUPLES_OK, err);
+	strbuf_printf(&sql, "SELECT count(*) %s", query->from_where);
+	if (sql.failed) {
+		strbuf_free(&sql);
+		return out_of_memory(err);
+	}
+	result = pg_query(sql.data, query->nparams, query->params, PGRES_TUPLES_OK, err);
 	strbuf_free(&sql);
 	if (result == NULL)
-		return query_failed(err);
-
+		return false;
 	page->count = strtoull(PQgetvalue(result, 0, 0), NULL, 10);
 	PQclear(result);
 	return true;
 }
 
 
-bool
-page_fetch(struct page *page, const char *from_where, const char *item,
-    const char *order, int nparams, const char *const *params,
-    struct error *err)
+/* Runs the item query: the filters' parameters, the extras, then LIMIT and OFFSET. */
+static bool
+fetch_items(struct page *page, const struct page_query *query, struct error *err)
 {
-	const char *all[PAGE_PARAMS_MAX + 2];
+	int nparams = query->nparams + query->extra_count + 2;
+	const char **params = calloc((size_t)nparams, sizeof(*params));
 	char limit[16], offset[16];
 	struct strbuf sql;
 	PGresult *result;
 	int rows;
 
-	if (nparams > PAGE_PARAMS_MAX)
-		return error_set(err, ERR_BAD_REQUEST, "trop de paramètres de recherche",
-		    "too many search parameters");
-	for (int i = 0; i < nparams; i++)
-		all[i] = params[i];
+	if (params == NULL)
+		return out_of_memory(err);
+	for (int i = 0; i < query->nparams; i++)
+		params[i] = query->params[i];
+	for (int i = 0; i < query->extra_count; i++)
+		params[query->nparams + i] = query->extra[i];
 	snprintf(limit, sizeof(limit), "%u", page->range.end - page->range.start + 1);
 	snprintf(offset, sizeof(offset), "%u", page->range.start);
-	all[nparams] = limit;
-	all[nparams + 1] = offset;
+	params[nparams - 2] = limit;
+	params[nparams - 1] = offset;
 
-	/* The window count covers every matching row, because LIMIT applies after it. */
-	error_clear(err);
 	strbuf_init(&sql);
-	strbuf_printf(&sql, "SELECT count(*) OVER (), %s %s %s LIMIT $%d OFFSET $%d",
-	    item, from_where, order, nparams + 1, nparams + 2);
-	result = sql.failed ? NULL :
-	    pg_query(sql.data, nparams + 2, all, PGRES_TUPLES_OK, err);
+	strbuf_printf(&sql, "SELECT (%s)::text %s ORDER BY %s LIMIT $%d::bigint OFFSET $%d::bigint",
+	    query->item, query->from_where, query->order, nparams - 1, nparams);
+	result = sql.failed ? NULL : pg_query(sql.data, nparams, params, PGRES_TUPLES_OK, err);
+	if (sql.failed)
+		out_of_memory(err);
 	strbuf_free(&sql);
+	free(params);
 	if (result == NULL)
-		return query_failed(err);
+		return false;
 
 	rows = PQntuples(result);
 	for (int i = 0; i < rows; i++) {
 		if (i > 0)
 			strbuf_puts(&page->items, ",");
-		strbuf_puts(&page->items, PQgetvalue(result, i, 1));
+		strbuf_puts(&page->items, PQgetvalue(result, i, 0));
 	}
 	page->returned = (unsigned)rows;
-	page->count = rows > 0 ? strtoull(PQgetvalue(result, 0, 0), NULL, 10) : 0;
 	PQclear(result);
+	return !page->items.failed || out_of_memory(err);
+}
 
-	if (rows == 0 && page->range.start > 0)
-		return count_rows(page, from_where, nparams, params, err);
-	return !page->items.failed ||
-	    error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+
+bool
+page_fetch(struct page *page, const struct page_query *query, struct error *err)
+{
+	if (!count_rows(page, query, err))
+		return false;
+	if (page->count == 0 || !page_satisfiable(page))
+		return true;
+	return fetch_items(page, query, err);
+}
+
+
+bool
+page_fetch_from(struct page *page, const struct sql_builder *builder,
+    struct page_query *query, struct error *err)
+{
+	if (builder->failed)
+		return out_of_memory(err);
+	query->from_where = builder->sql.data;
+	query->params = (const char *const *)builder->params;
+	query->nparams = builder->count;
+	return page_fetch(page, query, err);
+}
+
+
+bool
+page_satisfiable(const struct page *page)
+{
+	return page->count == 0 || page->range.start < page->count;
 }
 
 
 void
-page_send(struct page *page, struct request *req)
+page_send(struct page *page, struct request *req, const char *member, const char *extra)
 {
 	char content_range[64];
 	struct strbuf body;
 	struct error err;
 	bool whole;
 
-	if (page->count > 0 && page->range.start >= page->count) {
+	if (!page_satisfiable(page)) {
 		snprintf(content_range, sizeof(content_range), "*/%" PRIu64, page->count);
 		response_header(req, "Content-Range", content_range);
 		error_set(&err, ERR_RANGE_NOT_SATISFIABLE,
@@ -146,9 +173,12 @@ page_send(struct page *page, struct request *req)
 	    (page->range.start == 0 && page->range.end >= page->count - 1);
 
 	strbuf_init(&body);
-	strbuf_puts(&body, "{\"result\":[");
-	strbuf_append(&body, page->items.data, page->items.len);
-	strbuf_puts(&body, "]}");
+	strbuf_printf(&body, "{\"%s\":[", member);
+	strbuf_append(&body, page->items.data != NULL ? page->items.data : "", page->items.len);
+	strbuf_puts(&body, "]");
+	if (extra != NULL)
+		strbuf_puts(&body, extra);
+	strbuf_puts(&body, "}");
 	if (body.failed) {
 		error_set(&err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		response_error(req, &err);

@@ -5,8 +5,8 @@
  *   page_begin()       sets Accept-Range, which every response of a
  *                      paginated endpoint carries, errors included;
  *   page_read_range()  reads `range=start-end` (400 InvalidRange);
- *   page_fetch()       runs the list query once: the number of matching
- *                      items and the items of the requested indexes;
+ *   page_fetch()       counts the matching items, then fetches the items of
+ *                      the requested indexes with LIMIT and OFFSET;
  *   page_send()        answers 200, 206 or 416 with Content-Range;
  *   page_free().
  * Rules: `count` is the number of items matching the filters.  When
@@ -26,6 +26,10 @@
 #include "common/strbuf.h"
 #include "http/query.h"
 #include "http/request.h"
+#include "sql_builder.h"
+
+/* Accept-Range of most list endpoints: the maximum number of items of one request. */
+#define PAGE_MAX 100
 
 struct page {
 	unsigned max;		/* Accept-Range: maximum number of items of one request */
@@ -35,28 +39,55 @@ struct page {
 	struct strbuf items;	/* their JSON texts, joined by commas */
 };
 
+/* One list query: which rows, in which order, rendered how. */
+struct page_query {
+	/* "FROM ... WHERE ..." selecting the matching rows, with $1..$NPARAMS */
+	const char *from_where;
+	const char *const *params;
+	int nparams;
+
+	/*
+	 * SQL expression of one item's JSON.  It may use EXTRA_COUNT more
+	 * parameters, numbered page_extra_param(NPARAMS, 0) on.
+	 */
+	const char *item;
+	const char *const *extra;
+	int extra_count;
+
+	/* ORDER BY list, ending with a unique key so that pages do not overlap */
+	const char *order;
+};
+
 /* Starts PAGE for an endpoint whose Accept-Range is MAX and adds that header to REQ. */
 void page_begin(struct page *page, struct request *req, unsigned max);
 
 /* Reads `range` from QUERY; the default is 0 to max - 1. */
 bool page_read_range(struct page *page, const struct query *query, struct error *err);
 
-/*
- * Runs
- *	SELECT count(*) OVER (), ITEM FROM_WHERE ORDER LIMIT ... OFFSET ...
- * with the NPARAMS text PARAMS as $1..$NPARAMS (the limit and offset take
- * the next two numbers), and fills the count and the items of PAGE.
- * FROM_WHERE selects the matching rows ("FROM ... WHERE ..."), ITEM is an
- * SQL expression giving one item as JSON text, and ORDER ("ORDER BY ...")
- * must be a total order so that pages do not overlap.  When the range
- * starts past the last item, a second statement counts the matching rows.
- */
-bool page_fetch(struct page *page, const char *from_where, const char *item,
-    const char *order, int nparams, const char *const *params,
-    struct error *err);
+/* Returns the placeholder number of extra parameter INDEX of a query with NPARAMS parameters. */
+int page_extra_param(int nparams, int index);
 
-/* Sends {"result":[items]} with 200 or 206, or 416, following the rules above. */
-void page_send(struct page *page, struct request *req);
+/*
+ * Counts the rows of QUERY, then fetches the items of the requested range
+ * into PAGE, unless the count is 0 or the range starts past it.
+ */
+bool page_fetch(struct page *page, const struct page_query *query, struct error *err);
+
+/*
+ * Runs page_fetch() on the rows that BUILDER selects ("FROM ... WHERE ..."):
+ * fills the from_where, params and nparams of QUERY from it.
+ */
+bool page_fetch_from(struct page *page, const struct sql_builder *builder,
+    struct page_query *query, struct error *err);
+
+/* Returns true unless the range starts past a non-empty collection (a 416). */
+bool page_satisfiable(const struct page *page);
+
+/*
+ * Sends {"MEMBER":[items]EXTRA} with 200 or 206, or 416, following the
+ * rules above.  EXTRA, when not NULL, follows the array, e.g. `,"_links":[...]`.
+ */
+void page_send(struct page *page, struct request *req, const char *member, const char *extra);
 
 /* Frees what PAGE owns. */
 void page_free(struct page *page);

@@ -76,16 +76,16 @@ add_place(struct sql_builder *b, const char *place_id)
 
 bool
 patrimonies_list(const struct patrimony_filter *filter, const struct actor *actor,
-    const struct range *range, struct listing_page *page, struct error *err)
+    struct page *page, struct error *err)
 {
 	struct sql_builder b;
-	struct listing_query query;
+	struct page_query query = {0};
 	bool ok;
 
 	sql_builder_init(&b);
 	sql_builder_puts(&b, "FROM patrimonies p WHERE true");
 	scope_sql_patrimony(&b, actor, "p");
-	listing_fulltext(&b, "p.search_folded", filter->fulltext);
+	sql_builder_fulltext(&b, "p.search_folded", filter->fulltext);
 	if (filter->agency_uids != NULL && filter->agency_uids[0] != NULL) {
 		sql_builder_puts(&b, " AND EXISTS (SELECT 1 FROM patrimony_agencies fa"
 		    " WHERE fa.patrimony_uid = p.uid AND fa.agency_uid = ANY (");
@@ -101,8 +101,9 @@ patrimonies_list(const struct patrimony_filter *filter, const struct actor *acto
 	if (filter->near)
 		add_near(&b, filter);
 
-	query = (struct listing_query){&b, "p.ref_folded, p.uid", "patrimony_view(p.uid, false)", NULL, 0};
-	ok = listing_fetch(&query, range, page, err);
+	query.item = "patrimony_view(p.uid, false)";
+	query.order = "p.ref_folded, p.uid";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }
@@ -168,11 +169,10 @@ user_tables_exist(bool *exist, struct error *err)
 
 
 bool
-patrimony_managers_list(const char *uid, int active, const struct range *range,
-    struct listing_page *page, struct error *err)
+patrimony_managers_list(const char *uid, int active, struct page *page, struct error *err)
 {
 	struct sql_builder b;
-	struct listing_query query;
+	struct page_query query = {0};
 	bool exist, ok;
 
 	if (!user_tables_exist(&exist, err))
@@ -191,10 +191,10 @@ patrimony_managers_list(const char *uid, int active, const struct range *range,
 		sql_builder_puts(&b, " AND u.is_active = ");
 		sql_builder_param(&b, active ? "true" : "false", "boolean");
 	}
-	query = (struct listing_query){&b, "perfimmo_ext.fold(n.name), u.uid",
-	    "jsonb_strip_nulls(jsonb_build_object('uid', u.uid, 'name', n.name, 'email', u.login,"
-	    " 'phoneNumber', to_jsonb(u) ->> 'phone', 'job', to_jsonb(u) ->> 'job'))", NULL, 0};
-	ok = listing_fetch(&query, range, page, err);
+	query.item = "jsonb_strip_nulls(jsonb_build_object('uid', u.uid, 'name', n.name, 'email', u.login,"
+	    " 'phoneNumber', to_jsonb(u) ->> 'phone', 'job', to_jsonb(u) ->> 'job'))";
+	query.order = "perfimmo_ext.fold(n.name), u.uid";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }

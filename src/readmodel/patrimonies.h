@@ -7,7 +7,7 @@
 #include "auth/actor.h"
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "listing.h"
+#include "page.h"
 
 struct patrimony_filter {
 	char **fulltext;		/* NULL-terminated, or NULL */
@@ -20,9 +20,9 @@ struct patrimony_filter {
 	unsigned distance;		/* metres */
 };
 
-/* Fetches the page RANGE of the patrimonies ACTOR sees that match FILTER. */
+/* Fetches the requested page of the patrimonies ACTOR sees that match FILTER. */
 bool patrimonies_list(const struct patrimony_filter *filter, const struct actor *actor,
-    const struct range *range, struct listing_page *page, struct error *err);
+    struct page *page, struct error *err);
 
 /*
  * Appends the PatrimonyDetailQueryView of UID to OUT, or sets *FOUND to
@@ -36,10 +36,9 @@ bool patrimony_is_visible(const char *uid, const struct actor *actor, bool *visi
     struct error *err);
 
 /*
- * Fetches the page RANGE of the patrimony managers of UID (ACTIVE: 1 only
+ * Fetches the requested page of the patrimony managers of UID (ACTIVE: 1 only
  * enabled users, 0 only disabled ones, -1 all).
  */
-bool patrimony_managers_list(const char *uid, int active, const struct range *range,
-    struct listing_page *page, struct error *err);
+bool patrimony_managers_list(const char *uid, int active, struct page *page, struct error *err);
 
 #endif

@@ -30,13 +30,13 @@ add_link_filter(struct sql_builder *b, const char *table, const char *column, ch
 
 bool
 providers_list(const struct provider_filter *filter, const struct actor *actor,
-    const char *base_url, const struct range *range, struct listing_page *page,
+    const char *base_url, struct page *page,
     struct error *err)
 {
 	const char *extra[2] = {base_url, providers_may_write(actor) ? "true" : "false"};
 	char *company[2] = {(char *)filter->company_uid, NULL};
 	struct sql_builder b;
-	struct listing_query query;
+	struct page_query query = {0};
 	char item[96];
 	bool ok;
 
@@ -51,12 +51,15 @@ providers_list(const struct provider_filter *filter, const struct actor *actor,
 		sql_builder_puts(&b, " AND c.provider_company_uid = ");
 		sql_builder_param(&b, filter->provider_company_uid, "uuid");
 	}
-	listing_fulltext(&b, "c.search_folded", filter->fulltext);
+	sql_builder_fulltext(&b, "c.search_folded", filter->fulltext);
 
 	snprintf(item, sizeof(item), "provider_contact_view(c.uid, $%d::text, $%d::boolean, false)",
-	    listing_extra_param(&b, 0), listing_extra_param(&b, 1));
-	query = (struct listing_query){&b, "c.label_folded, c.uid", item, extra, 2};
-	ok = listing_fetch(&query, range, page, err);
+	    page_extra_param(b.count, 0), page_extra_param(b.count, 1));
+	query.item = item;
+	query.extra = extra;
+	query.extra_count = 2;
+	query.order = "c.label_folded, c.uid";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }

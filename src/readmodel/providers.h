@@ -7,7 +7,7 @@
 #include "auth/actor.h"
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "listing.h"
+#include "page.h"
 
 struct provider_filter {
 	const char *company_uid;	/* NULL for none */
@@ -20,9 +20,9 @@ struct provider_filter {
 /* Whether ACTOR may send provider-contact commands, which the links offer. */
 bool providers_may_write(const struct actor *actor);
 
-/* Fetches the page RANGE of the contacts ACTOR sees that match FILTER. */
+/* Fetches the requested page of the contacts ACTOR sees that match FILTER. */
 bool providers_list(const struct provider_filter *filter, const struct actor *actor,
-    const char *base_url, const struct range *range, struct listing_page *page,
+    const char *base_url, struct page *page,
     struct error *err);
 
 /* Appends the detailed view of the contact UID to OUT, or sets *FOUND to false. */

@@ -74,3 +74,18 @@ sql_builder_uuid_array(struct sql_builder *builder, char **items)
 		sql_builder_param(builder, literal.data, "uuid[]");
 	strbuf_free(&literal);
 }
+
+
+void
+sql_builder_fulltext(struct sql_builder *builder, const char *column, char **terms)
+{
+	for (size_t i = 0; terms != NULL && terms[i] != NULL; i++) {
+		sql_builder_puts(builder, " AND ");
+		sql_builder_puts(builder, column);
+		/* LIKE's own characters in a term match themselves. */
+		sql_builder_puts(builder, " LIKE '%' || replace(replace(replace("
+		    "btrim(perfimmo_ext.fold(");
+		sql_builder_param(builder, terms[i], "text");
+		sql_builder_puts(builder, ")), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'");
+	}
+}

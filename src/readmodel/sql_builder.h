@@ -32,4 +32,11 @@ void sql_builder_param(struct sql_builder *builder, const char *value, const cha
 /* Adds a uuid[] parameter built from the NULL-terminated ITEMS (already validated SafeUUIDs). */
 void sql_builder_uuid_array(struct sql_builder *builder, char **items);
 
+/*
+ * Appends, for every term of the NULL-terminated TERMS, a condition that
+ * the folded and trimmed term is a substring of COLUMN (a folded column
+ * that the program names).
+ */
+void sql_builder_fulltext(struct sql_builder *builder, const char *column, char **terms);
+
 #endif

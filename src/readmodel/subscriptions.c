@@ -80,10 +80,9 @@ subscriptions_create(const char *uid, const char *owner,
 
 
 bool
-subscriptions_list(const struct actor *actor, const struct range *range,
-    struct listing_page *page, struct error *err)
+subscriptions_list(const struct actor *actor, struct page *page, struct error *err)
 {
-	struct listing_query query;
+	struct page_query query = {0};
 	struct sql_builder b;
 	bool ok;
 
@@ -93,8 +92,9 @@ subscriptions_list(const struct actor *actor, const struct range *range,
 		sql_builder_puts(&b, " AND s.owner_uid = ");
 		sql_builder_param(&b, owner_of(actor), "uuid");
 	}
-	query = (struct listing_query){&b, "s.created_at, s.uid", "subscription_view(s)", NULL, 0};
-	ok = listing_fetch(&query, range, page, err);
+	query.item = "subscription_view(s)";
+	query.order = "s.created_at, s.uid";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }
@@ -167,9 +167,9 @@ subscriptions_rotate_secret(const char *uid, const struct actor *actor,
 
 bool
 subscriptions_attempts(const char *uid, const struct actor *actor,
-    const struct range *range, struct listing_page *page, bool *found, struct error *err)
+    struct page *page, bool *found, struct error *err)
 {
-	struct listing_query query;
+	struct page_query query = {0};
 	struct sql_builder b;
 	bool ok;
 
@@ -181,9 +181,9 @@ subscriptions_attempts(const char *uid, const struct actor *actor,
 	sql_builder_init(&b);
 	sql_builder_puts(&b, "FROM delivery_attempts a WHERE a.subscription_uid = ");
 	sql_builder_param(&b, uid, "uuid");
-	query = (struct listing_query){&b, "a.attempted_at DESC, a.uid DESC",
-	    "delivery_attempt_view(a)", NULL, 0};
-	ok = listing_fetch(&query, range, page, err);
+	query.item = "delivery_attempt_view(a)";
+	query.order = "a.attempted_at DESC, a.uid DESC";
+	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
 }

@@ -13,7 +13,7 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "http/query.h"
-#include "listing.h"
+#include "page.h"
 
 /* Checked values of a SubscriptionInput or SubscriptionPatch; NULL = absent. */
 struct subscription_fields {
@@ -34,8 +34,7 @@ bool subscriptions_create(const char *uid, const char *owner,
     struct error *err);
 
 /* One page of the subscriptions ACTOR may reach, by createdDate then uid. */
-bool subscriptions_list(const struct actor *actor, const struct range *range,
-    struct listing_page *page, struct error *err);
+bool subscriptions_list(const struct actor *actor, struct page *page, struct error *err);
 
 /* Appends the view of UID to OUT (when not NULL) if ACTOR may reach it, and sets *FOUND. */
 bool subscriptions_find(const char *uid, const struct actor *actor, struct strbuf *out,
@@ -60,6 +59,6 @@ bool subscriptions_rotate_secret(const char *uid, const struct actor *actor,
 
 /* One page of UID's delivery attempts, newest first. */
 bool subscriptions_attempts(const char *uid, const struct actor *actor,
-    const struct range *range, struct listing_page *page, bool *found, struct error *err);
+    struct page *page, bool *found, struct error *err);
 
 #endif
