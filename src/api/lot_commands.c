@@ -7,7 +7,7 @@
 
 #include "command.h"
 #include "domain/lot.h"
-#include "estate_facts.h"
+#include "facts.h"
 #include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
@@ -110,7 +110,7 @@ execute_create(struct command_run *run, struct error *err)
 	struct lot_create_facts facts;
 	struct patrimony_fact patrimony;
 	struct lot_state target;
-	struct estate_scope scope;
+	struct scope scope;
 	char (*address_uids)[37];
 	size_t count;
 	bool ok;
@@ -126,7 +126,7 @@ execute_create(struct command_run *run, struct error *err)
 	memset(&facts, 0, sizeof(facts));
 	memset(&patrimony, 0, sizeof(patrimony));
 	lot_init(&target, run->cmd.aggregate_uid);
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
 	    facts_load_patrimony(patrimony_uid, &patrimony, NULL, err) &&
 	    load_lot(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
 	    ref_used(patrimony.company_uid, domain_string(body, "ref"), "", &facts.ref_used, err) &&
@@ -141,7 +141,7 @@ execute_create(struct command_run *run, struct error *err)
 	}
 	lot_free(&target);
 	patrimony_free(&patrimony.state);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	free(address_uids);
 	return ok;
 }
@@ -155,7 +155,7 @@ execute_update(struct command_run *run, struct error *err)
 	struct lot_update_facts facts;
 	struct patrimony_fact patrimony;
 	struct lot_state target;
-	struct estate_scope scope;
+	struct scope scope;
 	char new_uid[37];
 	bool ok;
 
@@ -163,7 +163,7 @@ execute_update(struct command_run *run, struct error *err)
 	memset(&patrimony, 0, sizeof(patrimony));
 	lot_init(&target, uid);
 	command_new_uid(new_uid);
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
 	    load_lot(uid, &target, &run->expected_version, err) &&
 	    (!target.exists || facts_load_patrimony(target.patrimony_uid, &patrimony, NULL, err)) &&
 	    ref_used(patrimony.company_uid, domain_string(body, "ref"), uid, &facts.ref_used, err) &&
@@ -179,7 +179,7 @@ execute_update(struct command_run *run, struct error *err)
 	}
 	lot_free(&target);
 	patrimony_free(&patrimony.state);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	return ok;
 }
 

@@ -7,7 +7,7 @@
 
 #include "command.h"
 #include "domain/patrimony.h"
-#include "estate_facts.h"
+#include "facts.h"
 #include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
@@ -62,7 +62,7 @@ execute_create(struct command_run *run, struct error *err)
 	struct patrimony_create_facts facts;
 	struct agency_fact *agencies;
 	struct patrimony_fact target;
-	struct estate_scope scope;
+	struct scope scope;
 	size_t count;
 	bool ok;
 
@@ -73,7 +73,7 @@ execute_create(struct command_run *run, struct error *err)
 		return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 
 	memset(&target, 0, sizeof(target));
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
 	    facts_load_patrimony(run->cmd.aggregate_uid, &target, &run->expected_version, err);
 	for (size_t i = 0; ok && i < count; i++)
 		ok = facts_load_agency(json_object_get_string(json_object_array_get_idx(uids, i)),
@@ -84,7 +84,7 @@ execute_create(struct command_run *run, struct error *err)
 		ok = patrimony_decide_create(&run->cmd, &facts, run->events, err);
 	}
 	patrimony_free(&target.state);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	free(agencies);
 	return ok;
 }
@@ -97,14 +97,14 @@ execute_update(struct command_run *run, struct error *err)
 	struct patrimony_update_facts facts;
 	struct patrimony_fact target;
 	struct agency_fact agency;
-	struct estate_scope scope;
+	struct scope scope;
 	char new_uid[37];
 	bool ok;
 
 	memset(&agency, 0, sizeof(agency));
 	memset(&target, 0, sizeof(target));
 	command_new_uid(new_uid);
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
 	    facts_load_patrimony(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
 	    (agency_uid == NULL || facts_load_agency(agency_uid, &agency, err));
 
@@ -113,7 +113,7 @@ execute_update(struct command_run *run, struct error *err)
 		ok = patrimony_decide_update(&run->cmd, &facts, run->events, err);
 	}
 	patrimony_free(&target.state);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	return ok;
 }
 

@@ -7,7 +7,7 @@
 
 #include "command.h"
 #include "domain/provider_contact.h"
-#include "estate_facts.h"
+#include "facts.h"
 #include "shared_schemas.h"
 #include "handlers.h"
 #include "journal/journal.h"
@@ -80,22 +80,6 @@ static const struct schema_field crush_fields[] = {
 };
 
 
-static bool
-load_contact(const char *uid, struct provider_contact_state *state, int *version,
-    struct error *err)
-{
-	struct json_object *events;
-
-	provider_contact_init(state, uid);
-	events = journal_load("providerContact", uid, version, err);
-	if (events == NULL)
-		return false;
-	provider_contact_fold(state, events);
-	json_object_put(events);
-	return true;
-}
-
-
 /* Collects the patrimonies a command names, once each, in request order. */
 static void
 named_patrimonies(struct json_object *body, struct uid_list *uids)
@@ -114,16 +98,16 @@ execute_create(struct command_run *run, struct error *err)
 	struct provider_contact_facts facts;
 	struct provider_contact_state target;
 	struct company_state company;
-	struct estate_scope scope;
+	struct scope scope;
 	char local_date[11] = "";
 	bool ok;
 
 	memset(&facts, 0, sizeof(facts));
 	provider_contact_init(&target, run->cmd.aggregate_uid);
 	company_init(&company, "");
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
-	    facts_load_company(domain_string(run->cmd.body, "companyUid"), &company, err) &&
-	    load_contact(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
+	    facts_load_company(domain_string(run->cmd.body, "companyUid"), &company, NULL, err) &&
+	    facts_load_contact(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
 	    facts_local_date(domain_string(run->cmd.body, "date"), run->ctx->tenant.timezone,
 	    local_date, err);
 
@@ -136,7 +120,7 @@ execute_create(struct command_run *run, struct error *err)
 	}
 	provider_contact_free(&target);
 	company_free(&company);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	return ok;
 }
 
@@ -164,7 +148,7 @@ execute_update(struct command_run *run, struct error *err)
 	struct agency_fact agency;
 	struct uid_list call_centers, patrimony_uids;
 	struct patrimony_fact *patrimonies;
-	struct estate_scope scope;
+	struct scope scope;
 	bool ok;
 
 	uid_list_init(&call_centers);
@@ -180,10 +164,10 @@ execute_update(struct command_run *run, struct error *err)
 	provider_contact_init(&target, run->cmd.aggregate_uid);
 	company_init(&company, "");
 
-	ok = facts_load_scope(run->cmd.actor, &scope, err) &&
-	    load_contact(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	ok = scope_load(run->cmd.actor, &scope, err) &&
+	    facts_load_contact(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
 	    facts_load_call_centers(&target.companies, &call_centers, err) &&
-	    (company_uid == NULL || facts_load_company(company_uid, &company, err)) &&
+	    (company_uid == NULL || facts_load_company(company_uid, &company, NULL, err)) &&
 	    (agency_uid == NULL || facts_load_agency(agency_uid, &agency, err)) &&
 	    load_patrimonies(&patrimony_uids, patrimonies, err);
 
@@ -204,7 +188,7 @@ execute_update(struct command_run *run, struct error *err)
 	uid_list_free(&call_centers);
 	provider_contact_free(&target);
 	company_free(&company);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	return ok;
 }
 

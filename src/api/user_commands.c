@@ -10,6 +10,7 @@
 #include "command.h"
 #include "db/pg.h"
 #include "domain/user.h"
+#include "facts.h"
 #include "handlers.h"
 #include "journal/journal.h"
 
@@ -60,9 +61,9 @@ struct loaded {
 	struct user_state user;
 	struct company_state company;
 	struct scope scope;
-	struct user_agency_fact *agencies;
+	struct agency_fact *agencies;
 	size_t agency_count;
-	struct user_patrimony_fact *patrimonies;
+	struct patrimony_fact *patrimonies;
 	size_t patrimony_count;
 };
 
@@ -75,7 +76,7 @@ loaded_free(struct loaded *loaded)
 	scope_free(&loaded->scope);
 	free(loaded->agencies);
 	for (size_t i = 0; i < loaded->patrimony_count; i++)
-		free(loaded->patrimonies[i].agencies);
+		patrimony_free(&loaded->patrimonies[i].state);
 	free(loaded->patrimonies);
 }
 
@@ -88,22 +89,6 @@ load_user(const char *uid, struct user_state *state, int *version, struct error 
 	if (events == NULL)
 		return false;
 	user_fold(state, events);
-	json_object_put(events);
-	return true;
-}
-
-
-static bool
-load_company(const char *uid, struct company_state *state, struct error *err)
-{
-	struct json_object *events;
-	int version;
-
-	company_init(state, uid);
-	events = journal_load("company", uid, &version, err);
-	if (events == NULL)
-		return false;
-	company_fold(state, events);
 	json_object_put(events);
 	return true;
 }
@@ -148,65 +133,6 @@ named_uids(struct json_object *body, const char *name, const char **out, size_t 
 }
 
 
-static bool
-load_agency(const char *uid, struct user_agency_fact *fact, struct error *err)
-{
-	const char *params[1] = {uid};
-	PGresult *result;
-
-	memset(fact, 0, sizeof(*fact));
-	snprintf(fact->uid, sizeof(fact->uid), "%s", uid);
-	result = pg_query("SELECT a.company_uid, NOT a.is_active, coalesce(c.call_center_uid::text, '')"
-	    "  FROM agencies a JOIN companies c ON c.uid = a.company_uid WHERE a.uid = $1",
-	    1, params, PGRES_TUPLES_OK, err);
-	if (result == NULL)
-		return false;
-	if (PQntuples(result) == 1) {
-		fact->exists = true;
-		snprintf(fact->company, sizeof(fact->company), "%s", PQgetvalue(result, 0, 0));
-		fact->deleted = strcmp(PQgetvalue(result, 0, 1), "t") == 0;
-		snprintf(fact->call_center, sizeof(fact->call_center), "%s", PQgetvalue(result, 0, 2));
-	}
-	PQclear(result);
-	return true;
-}
-
-
-/* A patrimony from its stream (through the SQL scope helpers of 004_users.sql). */
-static bool
-load_patrimony(const char *uid, struct user_patrimony_fact *fact, struct error *err)
-{
-	const char *params[1] = {uid};
-	PGresult *result;
-	int rows;
-
-	memset(fact, 0, sizeof(*fact));
-	snprintf(fact->uid, sizeof(fact->uid), "%s", uid);
-	result = pg_query("SELECT p.agency, coalesce(a.company_uid::text, ''),"
-	    "       coalesce(c.call_center_uid::text, '')"
-	    "  FROM scope_patrimony_agencies($1) AS p (agency)"
-	    "  LEFT JOIN agencies a ON a.uid = p.agency"
-	    "  LEFT JOIN companies c ON c.uid = a.company_uid"
-	    " WHERE scope_patrimony_exists($1)",
-	    1, params, PGRES_TUPLES_OK, err);
-	if (result == NULL)
-		return false;
-	rows = PQntuples(result);
-	fact->exists = rows > 0;
-	fact->agencies = rows > 0 ? calloc((size_t)rows, sizeof(*fact->agencies)) : NULL;
-	for (int i = 0; i < rows && fact->agencies != NULL; i++) {
-		snprintf(fact->agencies[i], 37, "%s", PQgetvalue(result, i, 0));
-		fact->agency_count++;
-		if (fact->company[0] == '\0') {
-			snprintf(fact->company, sizeof(fact->company), "%s", PQgetvalue(result, i, 1));
-			snprintf(fact->call_center, sizeof(fact->call_center), "%s", PQgetvalue(result, i, 2));
-		}
-	}
-	PQclear(result);
-	return true;
-}
-
-
 /* Loads the agencies and patrimonies the command names. */
 static bool
 load_named(struct command_run *run, struct loaded *loaded, struct error *err)
@@ -222,7 +148,7 @@ load_named(struct command_run *run, struct loaded *loaded, struct error *err)
 		if (loaded->agencies == NULL)
 			return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		for (; loaded->agency_count < count; loaded->agency_count++)
-			if (!load_agency(uids[loaded->agency_count], &loaded->agencies[loaded->agency_count], err))
+			if (!facts_load_agency(uids[loaded->agency_count], &loaded->agencies[loaded->agency_count], err))
 				return false;
 	}
 
@@ -235,7 +161,7 @@ load_named(struct command_run *run, struct loaded *loaded, struct error *err)
 			return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		for (size_t i = 0; i < count; i++) {
 			loaded->patrimony_count++;
-			if (!load_patrimony(uids[i], &loaded->patrimonies[i], err))
+			if (!facts_load_patrimony(uids[i], &loaded->patrimonies[i], NULL, err))
 				return false;
 		}
 	}
@@ -275,7 +201,7 @@ execute(struct command_run *run, struct error *err)
 	ok = load_user(uid, &loaded.user, &run->expected_version, err) &&
 	    scope_load(run->cmd.actor, &loaded.scope, err);
 	company_uid = creates ? domain_string(run->cmd.body, "companyUid") : loaded.user.company;
-	ok = ok && (company_uid[0] == '\0' || load_company(company_uid, &loaded.company, err)) &&
+	ok = ok && (company_uid[0] == '\0' || facts_load_company(company_uid, &loaded.company, NULL, err)) &&
 	    check_login(domain_string(run->cmd.body, "login"), uid, &login_taken, err) &&
 	    load_named(run, &loaded, err);
 

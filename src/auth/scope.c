@@ -1,6 +1,5 @@
 /* Visibility rules and the permission table. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scope.h"
@@ -26,66 +25,8 @@ scope_init(struct scope *scope, const struct actor *actor)
 void
 scope_free(struct scope *scope)
 {
-	free(scope->agencies);
-	free(scope->patrimonies);
-	scope->agencies = NULL;
-	scope->patrimonies = NULL;
-	scope->agency_count = 0;
-	scope->patrimony_count = 0;
-}
-
-
-static bool
-list_has(const char (*items)[37], size_t count, const char *uid)
-{
-	for (size_t i = 0; uid != NULL && i < count; i++)
-		if (strcmp(items[i], uid) == 0)
-			return true;
-	return false;
-}
-
-
-static void
-list_add(char (**items)[37], size_t *count, const char *uid)
-{
-	char (*grown)[37];
-
-	if (list_has((const char (*)[37])*items, *count, uid))
-		return;
-	grown = realloc(*items, (*count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		abort();
-	snprintf(grown[*count], 37, "%s", uid);
-	*items = grown;
-	(*count)++;
-}
-
-
-void
-scope_add_agency(struct scope *scope, const char *uid)
-{
-	list_add(&scope->agencies, &scope->agency_count, uid);
-}
-
-
-void
-scope_add_patrimony(struct scope *scope, const char *uid)
-{
-	list_add(&scope->patrimonies, &scope->patrimony_count, uid);
-}
-
-
-bool
-scope_has_agency(const struct scope *scope, const char *uid)
-{
-	return list_has((const char (*)[37])scope->agencies, scope->agency_count, uid);
-}
-
-
-bool
-scope_has_patrimony(const struct scope *scope, const char *uid)
-{
-	return list_has((const char (*)[37])scope->patrimonies, scope->patrimony_count, uid);
+	uid_list_free(&scope->agencies);
+	uid_list_free(&scope->patrimonies);
 }
 
 
@@ -148,18 +89,19 @@ scope_sees_agency(const struct scope *scope, const char *agency_uid,
 		return is_own(scope, company);
 	case USER_EXECUTIVE:
 	case USER_PATRIMONY_MANAGER:
-		return scope_has_agency(scope, agency_uid);
+		return uid_list_has(&scope->agencies, agency_uid);
 	default:
 		return false;
 	}
 }
 
 
+/* True when one of AGENCIES is in the actor's agencies S. */
 static bool
-meets_agencies(const struct scope *scope, const char (*agencies)[37], size_t count)
+meets_agencies(const struct scope *scope, const struct uid_list *agencies)
 {
-	for (size_t i = 0; i < count; i++)
-		if (scope_has_agency(scope, agencies[i]))
+	for (size_t i = 0; agencies != NULL && i < agencies->count; i++)
+		if (uid_list_has(&scope->agencies, agencies->items[i]))
 			return true;
 	return false;
 }
@@ -167,8 +109,7 @@ meets_agencies(const struct scope *scope, const char (*agencies)[37], size_t cou
 
 bool
 scope_sees_patrimony(const struct scope *scope, const char *patrimony_uid,
-    const struct scope_company *company, const char (*agencies)[37],
-    size_t agency_count)
+    const struct scope_company *company, const struct uid_list *agencies)
 {
 	switch (scope->type) {
 	case USER_SUPER:
@@ -178,9 +119,9 @@ scope_sees_patrimony(const struct scope *scope, const char *patrimony_uid,
 	case USER_CLIENT_ACCOUNT_MANAGER:
 		return is_own(scope, company);
 	case USER_EXECUTIVE:
-		return meets_agencies(scope, agencies, agency_count);
+		return meets_agencies(scope, agencies);
 	case USER_PATRIMONY_MANAGER:
-		return scope_has_patrimony(scope, patrimony_uid);
+		return uid_list_has(&scope->patrimonies, patrimony_uid);
 	default:
 		return false;
 	}
@@ -189,7 +130,7 @@ scope_sees_patrimony(const struct scope *scope, const char *patrimony_uid,
 
 bool
 scope_sees_ticket(const struct scope *scope, const struct scope_company *company,
-    const char (*agencies)[37], size_t agency_count, const char *patrimony_uid)
+    const struct uid_list *agencies, const char *patrimony_uid)
 {
 	switch (scope->type) {
 	case USER_SUPER:
@@ -200,9 +141,9 @@ scope_sees_ticket(const struct scope *scope, const struct scope_company *company
 	case USER_CLIENT_ACCOUNT_MANAGER:
 		return is_own(scope, company);
 	case USER_EXECUTIVE:
-		return meets_agencies(scope, agencies, agency_count);
+		return meets_agencies(scope, agencies);
 	case USER_PATRIMONY_MANAGER:
-		return scope_has_patrimony(scope, patrimony_uid);
+		return uid_list_has(&scope->patrimonies, patrimony_uid);
 	default:
 		return false;
 	}
@@ -210,17 +151,22 @@ scope_sees_ticket(const struct scope *scope, const struct scope_company *company
 
 
 bool
-scope_sees_provider_contact(const struct scope *scope,
-    const struct scope_company *companies, size_t company_count)
+scope_sees_provider_contact(const struct scope *scope, const struct uid_list *companies,
+    const struct uid_list *call_centers, const struct uid_list *company_call_centers)
 {
-	if (scope->type == USER_SUPER)
+	switch (scope->type) {
+	case USER_SUPER:
 		return true;
-	for (size_t i = 0; i < company_count; i++) {
-		if (scope->type == USER_CALL_CENTER ? under_call_center(scope, &companies[i]) :
-		    is_own(scope, &companies[i]))
-			return true;
+	case USER_CALL_CENTER:
+		return uid_list_has(call_centers, scope->company_uid) ||
+		    uid_list_has(company_call_centers, scope->company_uid);
+	case USER_CLIENT_ACCOUNT_MANAGER:
+	case USER_EXECUTIVE:
+	case USER_PATRIMONY_MANAGER:
+		return uid_list_has(companies, scope->company_uid);
+	default:
+		return false;
 	}
-	return false;
 }
 
 

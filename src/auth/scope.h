@@ -1,10 +1,13 @@
 /*
- * Who sees what (conventions §6) and who may send which command
- * (write-api §2), in one place.  The rule functions are pure: they judge
- * facts the caller loaded.  scope_load() (scope_load.c) fills a struct
- * scope for the actor of a request, once; the SQL function
- * aggregate_visible() of sql/tenant/004_users.sql applies the same rules
- * inside queries, and tests/unit/test_scope.c pins both to the table.
+ * The access scopes (which entities a user may see) and the permission
+ * table (which commands his role may send).  This is the only C copy of
+ * these rules, and the decisions of every aggregate call it.  The rule
+ * functions are pure: they judge facts the caller loaded, and
+ * scope_load() (scope_load.c) fills a struct scope for the actor of a
+ * request, once.  Lists filter in SQL, so the same rules also exist as
+ * the SQL functions of sql/tenant/008_scopes.sql, and
+ * tests/integration/test_scopes_agree.py checks that both agree on a
+ * table of cases.
  */
 #ifndef PERFIMMO_SCOPE_H
 #define PERFIMMO_SCOPE_H
@@ -14,6 +17,7 @@
 
 #include "auth/actor.h"
 #include "common/error.h"
+#include "common/uid_list.h"
 
 /* The actor's reach: what the rules compare entities against. */
 struct scope {
@@ -21,10 +25,8 @@ struct scope {
 	char user_uid[37];
 	char company_uid[37];		/* "" for the superUser */
 	char holding_uid[37];		/* clientAccountManager: his company's holding, "" when none */
-	char (*agencies)[37];		/* executive: managed; patrimonyManager: of his patrimonies */
-	size_t agency_count;
-	char (*patrimonies)[37];	/* patrimonyManager: managed */
-	size_t patrimony_count;
+	struct uid_list agencies;	/* executive: managed; patrimonyManager: of his patrimonies */
+	struct uid_list patrimonies;	/* patrimonyManager: managed */
 };
 
 /* A company as the rules need it; "" for unknown fields. */
@@ -47,13 +49,6 @@ void scope_init(struct scope *scope, const struct actor *actor);
 /* Frees the lists SCOPE owns. */
 void scope_free(struct scope *scope);
 
-/* Adds UID to the agencies (or patrimonies) of SCOPE, once. */
-void scope_add_agency(struct scope *scope, const char *uid);
-void scope_add_patrimony(struct scope *scope, const char *uid);
-
-bool scope_has_agency(const struct scope *scope, const char *uid);
-bool scope_has_patrimony(const struct scope *scope, const char *uid);
-
 /* Companies: SU all; CC C and the companies of C; CAM A and A's holding; EX, PM A. */
 bool scope_sees_company(const struct scope *scope, const struct scope_company *company);
 
@@ -64,23 +59,29 @@ bool scope_sees_agency(const struct scope *scope, const char *agency_uid,
 /*
  * Patrimonies (and their lots): SU all; CC whose company is visible; CAM
  * of A; EX having an agency in S; PM P.  AGENCIES are the patrimony's,
- * COMPANY the company of those agencies.
+ * COMPANY the company of those agencies.  A ticket's location is seen by
+ * the rule of agencies or of patrimonies.
  */
 bool scope_sees_patrimony(const struct scope *scope, const char *patrimony_uid,
-    const struct scope_company *company, const char (*agencies)[37],
-    size_t agency_count);
+    const struct scope_company *company, const struct uid_list *agencies);
 
 /*
  * Tickets: SU all; CC whose company's call center is C; CAM whose company
- * is A; EX whose agencies meet S; PM whose patrimony is in P.
- * PATRIMONY_UID is NULL or "" for an agency location.
+ * is A; EX whose agencies meet S; PM whose patrimony is in P.  AGENCIES
+ * are the location's (an agency, or the patrimony's), PATRIMONY_UID is
+ * NULL or "" for an agency location.
  */
 bool scope_sees_ticket(const struct scope *scope, const struct scope_company *company,
-    const char (*agencies)[37], size_t agency_count, const char *patrimony_uid);
+    const struct uid_list *agencies, const char *patrimony_uid);
 
-/* Provider contacts: SU all; CC associated with C or a company of C; others with A. */
-bool scope_sees_provider_contact(const struct scope *scope,
-    const struct scope_company *companies, size_t company_count);
+/*
+ * Provider contacts: SU all; CC associated with C or with a company whose
+ * call center is C; the others associated with A.  COMPANIES and
+ * CALL_CENTERS are the contact's associations, and COMPANY_CALL_CENTERS
+ * the call centers of COMPANIES.
+ */
+bool scope_sees_provider_contact(const struct scope *scope, const struct uid_list *companies,
+    const struct uid_list *call_centers, const struct uid_list *company_call_centers);
 
 /* Users: SU all; CC users of visible companies; CAM, EX, PM users of A. */
 bool scope_sees_user(const struct scope *scope, const struct scope_company *company);

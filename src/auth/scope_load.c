@@ -31,6 +31,20 @@ set_holding(struct scope *scope, const char *uid)
 }
 
 
+static void
+add_agency(struct scope *scope, const char *uid)
+{
+	uid_list_add(&scope->agencies, uid);
+}
+
+
+static void
+add_patrimony(struct scope *scope, const char *uid)
+{
+	uid_list_add(&scope->patrimonies, uid);
+}
+
+
 bool
 scope_load(const struct actor *actor, struct scope *scope, struct error *err)
 {
@@ -42,12 +56,12 @@ scope_load(const struct actor *actor, struct scope *scope, struct error *err)
 		    actor->company_uid, scope, set_holding, err);
 	case USER_EXECUTIVE:
 		return add_rows("SELECT agency_uid FROM user_agencies WHERE user_uid = $1"
-		    " ORDER BY position, rank", actor->uid, scope, scope_add_agency, err);
+		    " ORDER BY position, rank", actor->uid, scope, add_agency, err);
 	case USER_PATRIMONY_MANAGER:
 		return add_rows("SELECT patrimony_uid FROM user_patrimonies WHERE user_uid = $1"
-		    " ORDER BY position, rank", actor->uid, scope, scope_add_patrimony, err) &&
+		    " ORDER BY position, rank", actor->uid, scope, add_patrimony, err) &&
 		    add_rows("SELECT scope_viewer_agencies($1)", actor->uid, scope,
-		    scope_add_agency, err);
+		    add_agency, err);
 	default:
 		return true;
 	}

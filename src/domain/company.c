@@ -145,6 +145,15 @@ company_visible(const struct actor *actor, const struct company_state *company,
 }
 
 
+bool
+company_agency_visible(const struct scope *scope, const struct agency_fact *agency)
+{
+	struct scope_company company = {agency->company_uid, agency->call_center_uid};
+
+	return agency->exists && scope_sees_agency(scope, agency->uid, &company);
+}
+
+
 static bool
 company_not_found(struct error *err, const char *uid)
 {

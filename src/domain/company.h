@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/scope.h"
 #include "domain.h"
 
 enum company_kind {
@@ -63,6 +64,18 @@ const struct company_agency *company_agency(const struct company_state *state,
  */
 bool company_visible(const struct actor *actor, const struct company_state *company,
     const struct company_state *actor_company);
+
+/* An agency that a command names, with the client account that created it. */
+struct agency_fact {
+	char uid[37];
+	bool exists;
+	bool deleted;			/* AgencyDeleted was stored */
+	char company_uid[37];		/* the client account that created it, "" when unknown */
+	char call_center_uid[37];	/* that client account's call center */
+};
+
+/* True when AGENCY exists and is visible in SCOPE. */
+bool company_agency_visible(const struct scope *scope, const struct agency_fact *agency);
 
 /* Facts the creation commands need about the companies they name. */
 struct company_create_facts {

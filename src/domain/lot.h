@@ -9,8 +9,7 @@
 
 #include "domain.h"
 #include "patrimony.h"
-#include "estate_scope.h"
-#include "uid_list.h"
+#include "common/uid_list.h"
 
 struct lot_state {
 	char uid[37];
@@ -50,7 +49,7 @@ bool lot_validate(const char *command_type, struct json_object *body,
 
 /* Facts of ReferenceLot. */
 struct lot_create_facts {
-	const struct estate_scope *scope;
+	const struct scope *scope;
 	const struct patrimony_fact *patrimony;	/* patrimonyUid */
 	bool uid_used;			/* aggregateUid already a lot, even deleted */
 	bool ref_used;			/* a live lot of the patrimony's company has this ref */
@@ -60,7 +59,7 @@ struct lot_create_facts {
 
 /* Facts of the lot increments. */
 struct lot_update_facts {
-	const struct estate_scope *scope;
+	const struct scope *scope;
 	const struct lot_state *target;
 	const struct patrimony_fact *patrimony;	/* the lot's patrimony */
 	bool ref_used;			/* UpdateLotReference: another live lot of the company has it */

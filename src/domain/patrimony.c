@@ -185,19 +185,20 @@ patrimony_fold(struct patrimony_state *state, struct json_object *events)
 
 
 bool
-patrimony_visible(const struct estate_scope *scope, const struct patrimony_fact *patrimony)
+patrimony_visible(const struct scope *scope, const struct patrimony_fact *patrimony)
 {
-	return patrimony->state.exists &&
-	    estate_scope_sees_patrimony(scope, patrimony->state.uid, &patrimony->state.agencies,
-	    patrimony->company_uid, patrimony->call_center_uid);
+	struct scope_company company = {patrimony->company_uid, patrimony->call_center_uid};
+
+	return patrimony->state.exists && scope_sees_patrimony(scope, patrimony->state.uid,
+	    &company, &patrimony->state.agencies);
 }
 
 
-/* Patrimony managers read patrimonies but may send no patrimony command. */
+/* The permission table: patrimony managers read patrimonies but may send no patrimony command. */
 static bool
 role_allows(const struct command *cmd)
 {
-	return cmd->actor->type != USER_PATRIMONY_MANAGER;
+	return scope_may_send(cmd->actor, cmd->type, NULL);
 }
 
 
@@ -216,7 +217,7 @@ check_create_agencies(const struct patrimony_create_facts *facts, struct error *
 	const struct agency_fact *first = &facts->agencies[0];
 
 	for (size_t i = 0; i < facts->agency_count; i++)
-		if (!estate_scope_sees_agency_fact(facts->scope, &facts->agencies[i]))
+		if (!company_agency_visible(facts->scope, &facts->agencies[i]))
 			return agency_not_found(err, facts->agencies[i].uid);
 
 	for (size_t i = 0; i < facts->agency_count; i++) {
@@ -355,7 +356,7 @@ decide_associate(const struct command *cmd, const struct patrimony_update_facts 
 	const struct agency_fact *agency = facts->agency;
 	struct json_object *event;
 
-	if (!estate_scope_sees_agency_fact(facts->scope, agency))
+	if (!company_agency_visible(facts->scope, agency))
 		return agency_not_found(err, agency->uid);
 	if (agency->deleted)
 		return error_set(err, ERR_INCONSISTENT_REFERENCE,
@@ -385,7 +386,7 @@ decide_dissociate(const struct command *cmd, const struct patrimony_update_facts
 	struct json_object *event;
 
 	/* An agency the user cannot see is named like a missing one. */
-	if (agency->exists && !estate_scope_sees_agency_fact(facts->scope, agency))
+	if (agency->exists && !company_agency_visible(facts->scope, agency))
 		return agency_not_found(err, agency->uid);
 	if (!uid_list_has(agencies, agency->uid))
 		return error_set(err, ERR_PATRIMONY_AGENCY_NOT_ASSOCIATED,

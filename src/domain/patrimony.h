@@ -8,9 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/scope.h"
+#include "common/uid_list.h"
+#include "company.h"
 #include "domain.h"
-#include "estate_scope.h"
-#include "uid_list.h"
 
 /* A building, with the key its label is compared by. */
 struct patrimony_building {
@@ -71,11 +72,11 @@ char *patrimony_address_key(struct json_object *address);
 bool patrimony_has_building(const struct patrimony_state *state, const char *uid);
 
 /* True when PATRIMONY exists and is visible in SCOPE. */
-bool patrimony_visible(const struct estate_scope *scope, const struct patrimony_fact *patrimony);
+bool patrimony_visible(const struct scope *scope, const struct patrimony_fact *patrimony);
 
 /* Facts of ReferencePatrimony. */
 struct patrimony_create_facts {
-	const struct estate_scope *scope;
+	const struct scope *scope;
 	const struct agency_fact *agencies;	/* agencyUids, in request order */
 	size_t agency_count;
 	bool uid_used;				/* aggregateUid is already a patrimony */
@@ -83,7 +84,7 @@ struct patrimony_create_facts {
 
 /* Facts of the patrimony increments. */
 struct patrimony_update_facts {
-	const struct estate_scope *scope;
+	const struct scope *scope;
 	const struct patrimony_fact *target;
 	const struct agency_fact *agency;	/* the agencyUid of (Dis)AssociatePatrimony... */
 	const char *new_uid;			/* uid of a new building or complementary address */

@@ -194,19 +194,19 @@ provider_contact_validate(const char *command_type, struct json_object *body,
 
 
 bool
-provider_contact_visible(const struct estate_scope *scope,
+provider_contact_visible(const struct scope *scope,
     const struct provider_contact_state *state, const struct uid_list *company_call_centers)
 {
-	return state->exists && estate_scope_sees_contact(scope, &state->companies,
+	return state->exists && scope_sees_provider_contact(scope, &state->companies,
 	    &state->call_centers, company_call_centers);
 }
 
 
-/* Patrimony managers read contacts but may send no provider-contact command. */
+/* The permission table: patrimony managers read contacts but may send no provider-contact command. */
 static bool
 role_allows(const struct command *cmd)
 {
-	return cmd->actor->type != USER_PATRIMONY_MANAGER;
+	return scope_may_send(cmd->actor, cmd->type, NULL);
 }
 
 
@@ -223,9 +223,9 @@ static bool
 check_company(const struct provider_contact_facts *facts, struct error *err)
 {
 	const struct company_state *company = facts->company;
+	struct scope_company seen = {company->uid, company->call_center};
 
-	if (company->kind == COMPANY_NONE ||
-	    !estate_scope_sees_company(facts->scope, company->uid, company->call_center))
+	if (company->kind == COMPANY_NONE || !scope_sees_company(facts->scope, &seen))
 		return company_not_found(err, company->uid);
 	if (company->kind != COMPANY_CLIENT_ACCOUNT)
 		return error_set(err, ERR_INCONSISTENT_REFERENCE,
@@ -314,7 +314,7 @@ decide_associate_agency(const struct command *cmd, const struct provider_contact
 	const struct agency_fact *agency = facts->agency;
 	const struct provider_contact_state *contact = facts->target;
 
-	if (!estate_scope_sees_agency_fact(facts->scope, agency))
+	if (!company_agency_visible(facts->scope, agency))
 		return error_set(err, ERR_REFERENCED_ENTITY_NOT_FOUND, "aucune agence %s",
 		    "no agency %s", agency->uid);
 	if (agency->deleted)

@@ -12,8 +12,7 @@
 #include "company.h"
 #include "domain.h"
 #include "patrimony.h"
-#include "estate_scope.h"
-#include "uid_list.h"
+#include "common/uid_list.h"
 
 struct provider_activity {
 	char uid[37];
@@ -60,12 +59,12 @@ bool provider_contact_validate(const char *command_type, struct json_object *bod
  * True when the contact STATE exists and is visible in SCOPE.
  * COMPANY_CALL_CENTERS contains the call centers of the contact's companies.
  */
-bool provider_contact_visible(const struct estate_scope *scope,
+bool provider_contact_visible(const struct scope *scope,
     const struct provider_contact_state *state, const struct uid_list *company_call_centers);
 
 /* Facts of AddProviderContact and of the increments. */
 struct provider_contact_facts {
-	const struct estate_scope *scope;
+	const struct scope *scope;
 	const struct provider_contact_state *target;	/* the contact, or the aggregateUid to create */
 	const struct uid_list *company_call_centers;	/* call centers of the target's companies */
 	const struct company_state *company;		/* companyUid, when the command has one */

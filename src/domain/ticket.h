@@ -1,9 +1,9 @@
 /*
  * The Ticket aggregate: the state its commands need, folded from the
- * ticket's own events; the visibility rules of tickets and of their
- * locations; the step-5 validation rules that need no state; and the pure
- * decisions of OpenTicket and of the 35 increments.  No I/O here: the
- * command layer loads the facts (location, contact, scope) and calls
+ * ticket's own events; the step-5 validation rules that need no state;
+ * and the pure decisions of OpenTicket and of the 35 increments.  No I/O
+ * here: the command layer loads the facts (location, contact, scope),
+ * judges their visibility with the rules of auth/scope.h and calls
  * ticket_decide().
  */
 #ifndef PERFIMMO_TICKET_H
@@ -70,73 +70,6 @@ void ticket_fold(struct ticket_state *state, struct json_object *events);
 
 /* Reads a LocationReference object into OUT; false when it is not one. */
 bool ticket_read_location(struct json_object *object, struct ticket_location *out);
-
-/*
- * Placement of a ticket or a location, for the scope rules:
- * the agencies (one for an agency location, the patrimony's current ones
- * otherwise), the ClientAccount they belong to and its call center.
- */
-struct ticket_scope {
-	const char *patrimony_uid;	/* NULL for an agency location */
-	const char (*agencies)[37];
-	size_t agency_count;
-	const char *company_uid;	/* "" when unknown */
-	const char *call_center_uid;	/* "" when unknown */
-};
-
-/* Scope of the acting user: executives' agencies, patrimony managers' patrimonies. */
-struct ticket_actor_scope {
-	const char (*agencies)[37];
-	size_t agency_count;
-	const char (*patrimonies)[37];
-	size_t patrimony_count;
-	const char (*patrimony_agencies)[37];	/* agencies of those patrimonies */
-	size_t patrimony_agency_count;
-};
-
-/* True when ACTOR may see a ticket located in SCOPE. */
-bool ticket_visible(const struct actor *actor, const struct ticket_actor_scope *mine,
-    const struct ticket_scope *scope);
-
-/*
- * True when ACTOR may see the location itself (an agency or a patrimony):
- * the same rules, except that a patrimony manager sees the agencies of his
- * patrimonies.
- */
-bool ticket_location_visible(const struct actor *actor,
-    const struct ticket_actor_scope *mine, const struct ticket_scope *scope);
-
-/* The facts of a patrimony stream that tickets need. */
-struct ticket_patrimony {
-	bool exists;			/* a PatrimonyReferenced was stored */
-	char (*agencies)[37];		/* current agencies, in order of association */
-	size_t agency_count;
-};
-
-/* Folds the events of one patrimony stream into OUT (freed with ticket_patrimony_free). */
-void ticket_patrimony_fold(struct ticket_patrimony *out, struct json_object *events);
-void ticket_patrimony_free(struct ticket_patrimony *patrimony);
-
-/* The facts of a provider contact stream: existence and associations. */
-struct ticket_contact {
-	bool exists;			/* a ProviderContactAdded was stored */
-	char (*call_centers)[37];
-	size_t call_center_count;
-	char (*companies)[37];
-	size_t company_count;
-};
-
-void ticket_contact_fold(struct ticket_contact *out, struct json_object *events);
-void ticket_contact_free(struct ticket_contact *contact);
-
-/*
- * True when ACTOR may see CONTACT: associated with the actor's company, or
- * for a call-center user with his call center or with a company whose call
- * center it is (COMPANY_CALL_CENTERS[i] is the call center of
- * CONTACT->companies[i], "" when unknown).
- */
-bool ticket_contact_visible(const struct actor *actor, const struct ticket_contact *contact,
-    const char *const *company_call_centers);
 
 /*
  * The checks of step 5 that read nothing stored: ScheduleIntervention's

@@ -17,64 +17,19 @@ user_init(struct user_state *state, const char *uid)
 void
 user_free(struct user_state *state)
 {
-	free(state->agencies);
-	free(state->patrimonies);
-	state->agencies = NULL;
-	state->patrimonies = NULL;
-	state->agency_count = 0;
-	state->patrimony_count = 0;
+	uid_list_free(&state->agencies);
+	uid_list_free(&state->patrimonies);
 }
 
 
-static size_t
-list_find(char (*items)[37], size_t count, const char *uid)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(items[i], uid) == 0)
-			return i;
-	return count;
-}
-
-
+/* Adds every uid of the array member NAME of EVENT to LIST. */
 static void
-list_add(char (**items)[37], size_t *count, const char *uid)
+add_member_uids(struct uid_list *list, struct json_object *event, const char *name)
 {
-	char (*grown)[37];
+	struct json_object *array = NULL;
 
-	if (uid == NULL || list_find(*items, *count, uid) < *count)
-		return;
-	grown = realloc(*items, (*count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		abort();
-	snprintf(grown[*count], 37, "%s", uid);
-	*items = grown;
-	(*count)++;
-}
-
-
-static void
-list_remove(char (*items)[37], size_t *count, const char *uid)
-{
-	size_t at = uid != NULL ? list_find(items, *count, uid) : *count;
-
-	if (at == *count)
-		return;
-	memmove(items[at], items[at + 1], (*count - at - 1) * sizeof(*items));
-	(*count)--;
-}
-
-
-static void
-list_add_array(char (**items)[37], size_t *count, struct json_object *event,
-    const char *name)
-{
-	struct json_object *array;
-
-	if (!json_object_object_get_ex(event, name, &array) ||
-	    !json_object_is_type(array, json_type_array))
-		return;
-	for (size_t i = 0; i < json_object_array_length(array); i++)
-		list_add(items, count, json_object_get_string(json_object_array_get_idx(array, i)));
+	json_object_object_get_ex(event, name, &array);
+	uid_list_add_json(list, array);
 }
 
 
@@ -108,24 +63,24 @@ user_evolve(struct user_state *state, struct json_object *event)
 		state->type = created;
 		state->active = true;
 		snprintf(state->company, sizeof(state->company), "%s", company != NULL ? company : "");
-		list_add_array(&state->agencies, &state->agency_count, event, "managedAgencies");
-		list_add_array(&state->patrimonies, &state->patrimony_count, event, "managedPatrimonies");
+		add_member_uids(&state->agencies, event, "managedAgencies");
+		add_member_uids(&state->patrimonies, event, "managedPatrimonies");
 	} else if (strcmp(type, "UserAssociatedWithAgency") == 0) {
-		list_add(&state->agencies, &state->agency_count, domain_string(event, "agencyUid"));
+		uid_list_add(&state->agencies, domain_string(event, "agencyUid"));
 	} else if (strcmp(type, "UserDissociatedFromAgency") == 0) {
-		list_remove(state->agencies, &state->agency_count, domain_string(event, "agencyUid"));
+		uid_list_remove(&state->agencies, domain_string(event, "agencyUid"));
 	} else if (strcmp(type, "UserAssociatedWithPatrimony") == 0) {
-		list_add(&state->patrimonies, &state->patrimony_count, domain_string(event, "patrimonyUid"));
+		uid_list_add(&state->patrimonies, domain_string(event, "patrimonyUid"));
 	} else if (strcmp(type, "UserDissociatedFromPatrimony") == 0) {
-		list_remove(state->patrimonies, &state->patrimony_count, domain_string(event, "patrimonyUid"));
+		uid_list_remove(&state->patrimonies, domain_string(event, "patrimonyUid"));
 	} else if (strcmp(type, "UserDisabled") == 0) {
 		state->active = false;
 	} else if (strcmp(type, "UserEnabled") == 0) {
 		state->active = true;
 	} else if (strcmp(type, "ExecutiveDowngradedToPatrimonyManager") == 0) {
 		state->type = USER_PATRIMONY_MANAGER;
-		state->agency_count = 0;
-		list_add_array(&state->patrimonies, &state->patrimony_count, event, "managedPatrimonies");
+		uid_list_free(&state->agencies);
+		add_member_uids(&state->patrimonies, event, "managedPatrimonies");
 	}
 }
 
@@ -187,52 +142,33 @@ sees_company(const struct scope *scope, const struct company_state *company)
 }
 
 
-static bool
-sees_agency(const struct scope *scope, const struct user_agency_fact *agency)
-{
-	struct scope_company company = {agency->company, agency->call_center};
-
-	return agency->exists && scope_sees_agency(scope, agency->uid, &company);
-}
-
-
-static bool
-sees_patrimony(const struct scope *scope, const struct user_patrimony_fact *patrimony)
-{
-	struct scope_company company = {patrimony->company, patrimony->call_center};
-
-	return patrimony->exists && scope_sees_patrimony(scope, patrimony->uid, &company,
-	    (const char (*)[37])patrimony->agencies, patrimony->agency_count);
-}
-
-
 /* Check 6 then check 7 of the reference table, for every named agency and patrimony. */
 static bool
 check_managed(const struct user_facts *facts, const char *company_uid, struct error *err)
 {
 	for (size_t i = 0; i < facts->agency_count; i++)
-		if (!sees_agency(facts->scope, &facts->agencies[i]))
+		if (!company_agency_visible(facts->scope, &facts->agencies[i]))
 			return entity_not_found(err, "aucune agence", "no agency", facts->agencies[i].uid);
 	for (size_t i = 0; i < facts->patrimony_count; i++)
-		if (!sees_patrimony(facts->scope, &facts->patrimonies[i]))
-			return entity_not_found(err, "aucun patrimoine", "no patrimony", facts->patrimonies[i].uid);
+		if (!patrimony_visible(facts->scope, &facts->patrimonies[i]))
+			return entity_not_found(err, "aucun patrimoine", "no patrimony", facts->patrimonies[i].state.uid);
 
 	for (size_t i = 0; i < facts->agency_count; i++) {
-		const struct user_agency_fact *agency = &facts->agencies[i];
+		const struct agency_fact *agency = &facts->agencies[i];
 		if (agency->deleted)
 			return error_set(err, ERR_INCONSISTENT_REFERENCE, "l'agence %s est supprimée",
 			    "agency %s is deleted", agency->uid);
-		if (strcmp(agency->company, company_uid) != 0)
+		if (strcmp(agency->company_uid, company_uid) != 0)
 			return error_set(err, ERR_INCONSISTENT_REFERENCE,
 			    "l'agence %s n'appartient pas à la société %s",
 			    "agency %s does not belong to company %s", agency->uid, company_uid);
 	}
 	for (size_t i = 0; i < facts->patrimony_count; i++) {
-		const struct user_patrimony_fact *patrimony = &facts->patrimonies[i];
-		if (strcmp(patrimony->company, company_uid) != 0)
+		const struct patrimony_fact *patrimony = &facts->patrimonies[i];
+		if (strcmp(patrimony->company_uid, company_uid) != 0)
 			return error_set(err, ERR_INCONSISTENT_REFERENCE,
 			    "le patrimoine %s n'appartient pas à la société %s",
-			    "patrimony %s does not belong to company %s", patrimony->uid, company_uid);
+			    "patrimony %s does not belong to company %s", patrimony->state.uid, company_uid);
 	}
 	return true;
 }
@@ -325,7 +261,7 @@ decide_agency_link(const struct command *cmd, const struct user_facts *facts,
 {
 	const struct user_state *user = facts->target;
 	const char *agency_uid = domain_string(cmd->body, "agencyUid");
-	bool linked = list_find(user->agencies, user->agency_count, agency_uid) < user->agency_count;
+	bool linked = uid_list_has(&user->agencies, agency_uid);
 
 	if (user->type != USER_EXECUTIVE)
 		return not_applicable(err, cmd, "un cadre (executive)", "an executive");
@@ -343,7 +279,7 @@ decide_agency_link(const struct command *cmd, const struct user_facts *facts,
 	if (!linked)
 		return error_set(err, ERR_USER_AGENCY_NOT_ASSOCIATED,
 		    "l'utilisateur ne gère pas l'agence %s", "the user does not manage agency %s", agency_uid);
-	if (user->agency_count == 1)
+	if (user->agencies.count == 1)
 		return error_set(err, ERR_USER_LAST_AGENCY,
 		    "l'agence %s est la dernière de l'utilisateur", "agency %s is the user's last agency",
 		    agency_uid);
@@ -357,8 +293,7 @@ decide_patrimony_link(const struct command *cmd, const struct user_facts *facts,
 {
 	const struct user_state *user = facts->target;
 	const char *patrimony_uid = domain_string(cmd->body, "patrimonyUid");
-	bool linked = list_find(user->patrimonies, user->patrimony_count, patrimony_uid) <
-	    user->patrimony_count;
+	bool linked = uid_list_has(&user->patrimonies, patrimony_uid);
 
 	if (user->type != USER_PATRIMONY_MANAGER)
 		return not_applicable(err, cmd, "un gestionnaire de patrimoine", "a patrimony manager");
@@ -378,7 +313,7 @@ decide_patrimony_link(const struct command *cmd, const struct user_facts *facts,
 		return error_set(err, ERR_USER_PATRIMONY_NOT_ASSOCIATED,
 		    "l'utilisateur ne gère pas le patrimoine %s",
 		    "the user does not manage patrimony %s", patrimony_uid);
-	if (user->patrimony_count == 1)
+	if (user->patrimonies.count == 1)
 		return error_set(err, ERR_USER_LAST_PATRIMONY,
 		    "le patrimoine %s est le dernier de l'utilisateur",
 		    "patrimony %s is the user's last patrimony", patrimony_uid);

@@ -11,18 +11,18 @@
 #include <stddef.h>
 
 #include "auth/scope.h"
+#include "common/uid_list.h"
 #include "company.h"
 #include "domain.h"
+#include "patrimony.h"
 
 struct user_state {
 	char uid[37];
 	enum user_type type;		/* USER_NONE: no such user */
 	char company[37];
 	bool active;
-	char (*agencies)[37];		/* executive: managed agencies, in order */
-	size_t agency_count;
-	char (*patrimonies)[37];	/* patrimonyManager: managed patrimonies */
-	size_t patrimony_count;
+	struct uid_list agencies;	/* executive: managed agencies, in order */
+	struct uid_list patrimonies;	/* patrimonyManager: managed patrimonies */
 };
 
 /* Empties STATE (type USER_NONE) for the user UID. */
@@ -37,34 +37,15 @@ void user_evolve(struct user_state *state, struct json_object *event);
 /* Applies every event of the array EVENTS, in order. */
 void user_fold(struct user_state *state, struct json_object *events);
 
-/* An agency a command names, as the company read model knows it. */
-struct user_agency_fact {
-	char uid[37];
-	bool exists;
-	bool deleted;
-	char company[37];		/* "" when the agency does not exist */
-	char call_center[37];		/* the company's call center */
-};
-
-/* A patrimony a command names, as its stream knows it. */
-struct user_patrimony_fact {
-	char uid[37];
-	bool exists;
-	char company[37];		/* company of its agencies, "" when unknown */
-	char call_center[37];
-	char (*agencies)[37];
-	size_t agency_count;
-};
-
 /* What the decisions need besides the command; the caller loads it all. */
 struct user_facts {
 	const struct user_state *target;	/* user acted on, or the aggregateUid to create */
 	const struct company_state *company;	/* creation: companyUid; increments: the user's company */
 	const struct scope *scope;		/* the actor's scope */
 	bool login_used;			/* the command's login belongs to another user or a superUser */
-	const struct user_agency_fact *agencies;	/* managedAgencies, or agencyUid */
+	const struct agency_fact *agencies;		/* managedAgencies, or agencyUid */
 	size_t agency_count;
-	const struct user_patrimony_fact *patrimonies;	/* managedPatrimonies, or patrimonyUid */
+	const struct patrimony_fact *patrimonies;	/* managedPatrimonies, or patrimonyUid */
 	size_t patrimony_count;
 };
 

@@ -11,7 +11,7 @@
 
 static struct patrimony_fact patrimony;
 static struct lot_state lot;
-static struct estate_scope scope;
+static struct scope scope;
 static struct test_command t;
 
 
@@ -53,7 +53,7 @@ start(const char *type, const char *aggregate, const char *body, enum user_type 
     const char *company)
 {
 	test_command_start(&t, type, aggregate, body, user, company);
-	estate_scope_init(&scope, &t.actor);
+	scope_init(&scope, &t.actor);
 }
 
 
@@ -61,7 +61,7 @@ static void
 finish(void)
 {
 	test_command_end(&t);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	patrimony_free(&patrimony.state);
 	lot_free(&lot);
 }

@@ -14,7 +14,7 @@ static const char *const patrimony_stream =
     "\"city\":\"Lyon\"}}]";
 
 static struct patrimony_fact target;
-static struct estate_scope scope;
+static struct scope scope;
 static struct test_command t;
 
 
@@ -48,7 +48,7 @@ static void
 start(const char *type, const char *body, enum user_type user, const char *company)
 {
 	test_command_start(&t, type, UID_A, body, user, company);
-	estate_scope_init(&scope, &t.actor);
+	scope_init(&scope, &t.actor);
 }
 
 
@@ -56,7 +56,7 @@ static void
 finish(void)
 {
 	test_command_end(&t);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	patrimony_free(&target.state);
 }
 
@@ -110,63 +110,49 @@ START_TEST(building_key_trims_and_folds)
 END_TEST
 
 
+/* Starts S as the scope of a user of TYPE in COMPANY, with empty lists. */
+static void
+scope_as(struct scope *s, enum user_type type, const char *company)
+{
+	struct actor actor = {.type = type};
+
+	snprintf(actor.company_uid, 37, "%s", company);
+	scope_free(s);
+	scope_init(s, &actor);
+}
+
+
 START_TEST(scopes_of_each_user_kind)
 {
-	struct actor actor = {.type = USER_CALL_CENTER};
-	struct estate_scope s;
+	struct scope s = {0};
 
 	load_target(patrimony_stream);
-	estate_scope_init(&s, &actor);
-	snprintf(actor.company_uid, 37, "%s", CENTER_1);
+	scope_as(&s, USER_CALL_CENTER, CENTER_1);
 	ck_assert(patrimony_visible(&s, &target));
-	snprintf(actor.company_uid, 37, "%s", CENTER_2);
+	scope_as(&s, USER_CALL_CENTER, CENTER_2);
 	ck_assert(!patrimony_visible(&s, &target));
 
-	actor.type = USER_CLIENT_ACCOUNT_MANAGER;
-	snprintf(actor.company_uid, 37, "%s", COMPANY_1);
+	scope_as(&s, USER_CLIENT_ACCOUNT_MANAGER, COMPANY_1);
 	ck_assert(patrimony_visible(&s, &target));
-	snprintf(actor.company_uid, 37, "%s", COMPANY_2);
+	scope_as(&s, USER_CLIENT_ACCOUNT_MANAGER, COMPANY_2);
 	ck_assert(!patrimony_visible(&s, &target));
 
-	actor.type = USER_EXECUTIVE;
-	snprintf(actor.company_uid, 37, "%s", COMPANY_1);
+	scope_as(&s, USER_EXECUTIVE, COMPANY_1);
 	ck_assert(!patrimony_visible(&s, &target));
 	uid_list_add(&s.agencies, UID_C);
 	ck_assert(patrimony_visible(&s, &target));
 
-	actor.type = USER_PATRIMONY_MANAGER;
+	scope_as(&s, USER_PATRIMONY_MANAGER, COMPANY_1);
 	ck_assert(!patrimony_visible(&s, &target));
 	uid_list_add(&s.patrimonies, UID_A);
 	ck_assert(patrimony_visible(&s, &target));
 
-	actor.type = USER_SUPER;
+	scope_as(&s, USER_SUPER, "");
+	ck_assert(patrimony_visible(&s, &target));
 	target.state.exists = false;
 	ck_assert(!patrimony_visible(&s, &target));
-	estate_scope_free(&s);
+	scope_free(&s);
 	patrimony_free(&target.state);
-}
-END_TEST
-
-
-START_TEST(scope_folds_user_stream)
-{
-	struct actor actor = {.type = USER_EXECUTIVE};
-	struct json_object *events = test_events(
-	    "[{\"eventType\":\"ExecutiveReferenced\",\"managedAgencies\":[\"" UID_B "\",\"" UID_C "\"]},"
-	    "{\"eventType\":\"UserDissociatedFromAgency\",\"agencyUid\":\"" UID_B "\"},"
-	    "{\"eventType\":\"ExecutiveDowngradedToPatrimonyManager\",\"managedPatrimonies\":[\"" UID_A "\"]}]");
-	struct estate_scope s;
-
-	estate_scope_init(&s, &actor);
-	estate_scope_evolve(&s, json_object_array_get_idx(events, 0));
-	estate_scope_evolve(&s, json_object_array_get_idx(events, 1));
-	ck_assert(!uid_list_has(&s.agencies, UID_B));
-	ck_assert(uid_list_has(&s.agencies, UID_C));
-	estate_scope_evolve(&s, json_object_array_get_idx(events, 2));
-	ck_assert_uint_eq(s.agencies.count, 0);
-	ck_assert(uid_list_has(&s.patrimonies, UID_A));
-	json_object_put(events);
-	estate_scope_free(&s);
 }
 END_TEST
 
@@ -257,7 +243,7 @@ START_TEST(create_by_patrimony_manager)
 	struct agency_fact agencies[1];
 
 	start("ReferencePatrimony", CREATE_BODY, USER_PATRIMONY_MANAGER, COMPANY_1);
-	uid_list_add(&scope.patrimony_agencies, UID_B);
+	uid_list_add(&scope.agencies, UID_B);
 	agency(&agencies[0], UID_B, true, false, COMPANY_1);
 	ck_assert_rejected(create(agencies, 1, true), &t, ERR_FORBIDDEN);
 	finish();
@@ -481,7 +467,6 @@ patrimony_suite(void)
 	tcase_add_test(state, fold_removes_links);
 	tcase_add_test(state, building_key_trims_and_folds);
 	tcase_add_test(state, scopes_of_each_user_kind);
-	tcase_add_test(state, scope_folds_user_stream);
 	tcase_add_test(create_case, create_emits_patrimony_referenced);
 	tcase_add_test(create_case, create_unknown_agency);
 	tcase_add_test(create_case, create_agency_outside_executive_scope);

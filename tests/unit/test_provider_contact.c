@@ -28,7 +28,7 @@ static struct uid_list call_centers;
 static struct company_state company;
 static struct agency_fact agency;
 static struct patrimony_fact patrimonies[2];
-static struct estate_scope scope;
+static struct scope scope;
 static struct test_command t;
 
 
@@ -70,7 +70,7 @@ static void
 start(const char *type, const char *body, enum user_type user, const char *actor_company)
 {
 	test_command_start(&t, type, CONTACT, body, user, actor_company);
-	estate_scope_init(&scope, &t.actor);
+	scope_init(&scope, &t.actor);
 	memset(&agency, 0, sizeof(agency));
 	set_company("", COMPANY_NONE, "");
 	set_patrimony(0, PATRIMONY_1, true, COMPANY_1);
@@ -82,7 +82,7 @@ static void
 finish(void)
 {
 	test_command_end(&t);
-	estate_scope_free(&scope);
+	scope_free(&scope);
 	provider_contact_free(&contact);
 	uid_list_free(&call_centers);
 	patrimony_free(&patrimonies[0].state);
@@ -120,24 +120,25 @@ START_TEST(visibility_by_user_kind)
 {
 	struct actor actor = {.type = USER_CALL_CENTER};
 	struct uid_list none;
-	struct estate_scope s;
+	struct scope s;
 
 	load_contact(contact_stream);
 	uid_list_init(&none);
-	estate_scope_init(&s, &actor);
 	snprintf(actor.company_uid, 37, "%s", CENTER_1);
+	scope_init(&s, &actor);
 	ck_assert(provider_contact_visible(&s, &contact, &none));
-	snprintf(actor.company_uid, 37, "%s", CENTER_2);
+	snprintf(s.company_uid, 37, "%s", CENTER_2);
 	ck_assert(!provider_contact_visible(&s, &contact, &none));
 	uid_list_add(&none, CENTER_2);
 	ck_assert(provider_contact_visible(&s, &contact, &none));
 
-	actor.type = USER_EXECUTIVE;
-	snprintf(actor.company_uid, 37, "%s", COMPANY_1);
+	s.type = USER_EXECUTIVE;
+	snprintf(s.company_uid, 37, "%s", COMPANY_1);
 	ck_assert(provider_contact_visible(&s, &contact, &none));
-	snprintf(actor.company_uid, 37, "%s", COMPANY_2);
+	snprintf(s.company_uid, 37, "%s", COMPANY_2);
 	ck_assert(!provider_contact_visible(&s, &contact, &none));
 	uid_list_free(&none);
+	scope_free(&s);
 	provider_contact_free(&contact);
 	uid_list_free(&call_centers);
 }

@@ -39,6 +39,19 @@ scope_of(enum user_type type, const char *company)
 }
 
 
+/* A list of the NULL-terminated UIDS; the caller frees it. */
+static struct uid_list
+list_of(const char *const *uids)
+{
+	struct uid_list list;
+
+	uid_list_init(&list);
+	for (; *uids != NULL; uids++)
+		uid_list_add(&list, *uids);
+	return list;
+}
+
+
 static struct actor
 actor_of(enum user_type type, const char *company)
 {
@@ -59,14 +72,18 @@ START_TEST(superuser_sees_all)
 	ck_assert(scope_sees_company(&su, &a2));
 	ck_assert(scope_sees_agency(&su, AG1, &a1));
 	ck_assert(scope_sees_user(&su, &cc2));
-	ck_assert(scope_sees_ticket(&su, &a2, NULL, 0, NULL));
+	ck_assert(scope_sees_ticket(&su, &a2, NULL, NULL));
+	ck_assert(scope_sees_provider_contact(&su, NULL, NULL, NULL));
 }
 END_TEST
 
 START_TEST(call_center_user_sees_his_call_center_and_its_companies)
 {
 	struct scope cc = scope_of(USER_CALL_CENTER, CC1);
-	const char agencies[1][37] = {AG1};
+	struct uid_list agencies = list_of((const char *[]){AG1, NULL});
+	struct uid_list a2_only = list_of((const char *[]){A2, NULL});
+	struct uid_list cc1_only = list_of((const char *[]){CC1, NULL});
+	struct uid_list cc2_only = list_of((const char *[]){CC2, NULL});
 
 	ck_assert(scope_sees_company(&cc, &cc1));
 	ck_assert(scope_sees_company(&cc, &h1));
@@ -75,15 +92,23 @@ START_TEST(call_center_user_sees_his_call_center_and_its_companies)
 	ck_assert(!scope_sees_company(&cc, &a2));
 	ck_assert(scope_sees_agency(&cc, AG1, &a1));
 	ck_assert(!scope_sees_agency(&cc, AG2, &a2));
-	ck_assert(scope_sees_patrimony(&cc, P1, &a1, agencies, 1));
-	ck_assert(!scope_sees_patrimony(&cc, P1, &a2, agencies, 1));
-	ck_assert(scope_sees_ticket(&cc, &a1, agencies, 1, NULL));
-	ck_assert(!scope_sees_ticket(&cc, &a2, agencies, 1, NULL));
+	ck_assert(scope_sees_patrimony(&cc, P1, &a1, &agencies));
+	ck_assert(!scope_sees_patrimony(&cc, P1, &a2, &agencies));
+	ck_assert(scope_sees_ticket(&cc, &a1, &agencies, NULL));
+	ck_assert(!scope_sees_ticket(&cc, &a2, &agencies, NULL));
 	ck_assert(scope_sees_user(&cc, &cc1));
 	ck_assert(scope_sees_user(&cc, &a1));
 	ck_assert(!scope_sees_user(&cc, &a2));
-	ck_assert(scope_sees_provider_contact(&cc, (struct scope_company[]){a2, h1}, 2));
-	ck_assert(!scope_sees_provider_contact(&cc, (struct scope_company[]){a2, cc2}, 2));
+
+	/* A contact of A2 (under CC2), seen through an association with CC1 or a company of CC1. */
+	ck_assert(scope_sees_provider_contact(&cc, &a2_only, &cc1_only, &cc2_only));
+	ck_assert(scope_sees_provider_contact(&cc, &a2_only, NULL, &cc1_only));
+	ck_assert(!scope_sees_provider_contact(&cc, &a2_only, &cc2_only, &cc2_only));
+	ck_assert(!scope_sees_provider_contact(&cc, &cc1_only, NULL, NULL));
+	uid_list_free(&agencies);
+	uid_list_free(&a2_only);
+	uid_list_free(&cc1_only);
+	uid_list_free(&cc2_only);
 }
 END_TEST
 
@@ -100,29 +125,29 @@ START_TEST(manager_sees_his_company_and_its_holding)
 	ck_assert(!scope_sees_agency(&cam, AG1, &h1));
 	ck_assert(scope_sees_user(&cam, &a1));
 	ck_assert(!scope_sees_user(&cam, &h1));
-	ck_assert(scope_sees_ticket(&cam, &a1, NULL, 0, NULL));
-	ck_assert(!scope_sees_ticket(&cam, &a2, NULL, 0, NULL));
+	ck_assert(scope_sees_ticket(&cam, &a1, NULL, NULL));
+	ck_assert(!scope_sees_ticket(&cam, &a2, NULL, NULL));
 }
 END_TEST
 
 START_TEST(executive_sees_his_agencies)
 {
 	struct scope ex = scope_of(USER_EXECUTIVE, A1);
-	const char mine[2][37] = {AG2, AG1};
-	const char others[1][37] = {AG2};
+	struct uid_list mine = list_of((const char *[]){AG2, AG1, NULL});
+	struct uid_list others = list_of((const char *[]){AG2, NULL});
 
-	scope_add_agency(&ex, AG1);
-	scope_add_agency(&ex, AG1);
-	ck_assert_uint_eq(ex.agency_count, 1);
+	uid_list_add(&ex.agencies, AG1);
 	ck_assert(scope_sees_company(&ex, &a1));
 	ck_assert(!scope_sees_company(&ex, &h1));
 	ck_assert(scope_sees_agency(&ex, AG1, &a1));
 	ck_assert(!scope_sees_agency(&ex, AG2, &a1));
-	ck_assert(scope_sees_patrimony(&ex, P1, &a1, mine, 2));
-	ck_assert(!scope_sees_patrimony(&ex, P1, &a1, others, 1));
-	ck_assert(scope_sees_ticket(&ex, &a1, mine, 2, NULL));
-	ck_assert(!scope_sees_ticket(&ex, &a1, others, 1, P1));
+	ck_assert(scope_sees_patrimony(&ex, P1, &a1, &mine));
+	ck_assert(!scope_sees_patrimony(&ex, P1, &a1, &others));
+	ck_assert(scope_sees_ticket(&ex, &a1, &mine, NULL));
+	ck_assert(!scope_sees_ticket(&ex, &a1, &others, P1));
 	ck_assert(scope_sees_user(&ex, &a1));
+	uid_list_free(&mine);
+	uid_list_free(&others);
 	scope_free(&ex);
 }
 END_TEST
@@ -130,19 +155,54 @@ END_TEST
 START_TEST(patrimony_manager_sees_his_patrimonies)
 {
 	struct scope pm = scope_of(USER_PATRIMONY_MANAGER, A1);
-	const char agencies[1][37] = {AG1};
+	struct uid_list agencies = list_of((const char *[]){AG1, NULL});
+	struct uid_list a1_only = list_of((const char *[]){A1, NULL});
+	struct uid_list h1_only = list_of((const char *[]){H1, NULL});
 
-	scope_add_patrimony(&pm, P1);
-	scope_add_agency(&pm, AG1);
-	ck_assert(scope_sees_patrimony(&pm, P1, &a1, agencies, 1));
-	ck_assert(!scope_sees_patrimony(&pm, P2, &a1, agencies, 1));
-	ck_assert(scope_sees_ticket(&pm, &a1, agencies, 1, P1));
-	ck_assert(!scope_sees_ticket(&pm, &a1, agencies, 1, NULL));
-	ck_assert(!scope_sees_ticket(&pm, &a1, agencies, 1, P2));
+	uid_list_add(&pm.patrimonies, P1);
+	uid_list_add(&pm.agencies, AG1);
+	ck_assert(scope_sees_patrimony(&pm, P1, &a1, &agencies));
+	ck_assert(!scope_sees_patrimony(&pm, P2, &a1, &agencies));
+	ck_assert(scope_sees_ticket(&pm, &a1, &agencies, P1));
+	ck_assert(!scope_sees_ticket(&pm, &a1, &agencies, NULL));
+	ck_assert(!scope_sees_ticket(&pm, &a1, &agencies, P2));
 	ck_assert(scope_sees_agency(&pm, AG1, &a1));
 	ck_assert(!scope_sees_agency(&pm, AG2, &a1));
-	ck_assert(scope_sees_provider_contact(&pm, &a1, 1));
-	ck_assert(!scope_sees_provider_contact(&pm, &h1, 1));
+	ck_assert(scope_sees_provider_contact(&pm, &a1_only, NULL, NULL));
+	ck_assert(!scope_sees_provider_contact(&pm, &h1_only, NULL, NULL));
+	uid_list_free(&agencies);
+	uid_list_free(&a1_only);
+	uid_list_free(&h1_only);
+	scope_free(&pm);
+}
+END_TEST
+
+/* A ticket is judged on its location's agencies; the location itself by the agency or patrimony rule. */
+START_TEST(tickets_and_their_locations)
+{
+	struct scope cc = scope_of(USER_CALL_CENTER, CC1);
+	struct scope ex = scope_of(USER_EXECUTIVE, A1);
+	struct scope pm = scope_of(USER_PATRIMONY_MANAGER, A1);
+	struct uid_list both = list_of((const char *[]){AG1, AG2, NULL});
+	struct uid_list first = list_of((const char *[]){AG1, NULL});
+
+	ck_assert(scope_sees_ticket(&cc, &a1, &first, NULL));
+	ck_assert(!scope_sees_ticket(&cc, &cc1, &first, NULL));
+
+	uid_list_add(&ex.agencies, AG2);
+	ck_assert(!scope_sees_ticket(&ex, &a1, &first, NULL));
+	ck_assert(scope_sees_ticket(&ex, &a1, &both, P1));
+
+	/* A patrimony manager sees the tickets of his patrimonies, and their agencies as locations. */
+	uid_list_add(&pm.patrimonies, P1);
+	uid_list_add(&pm.agencies, AG1);
+	ck_assert(!scope_sees_ticket(&pm, &a1, &first, NULL));
+	ck_assert(scope_sees_agency(&pm, AG1, &a1));
+	ck_assert(scope_sees_ticket(&pm, &a1, &first, P1));
+	ck_assert(!scope_sees_patrimony(&pm, P2, &a1, &first));
+	uid_list_free(&both);
+	uid_list_free(&first);
+	scope_free(&ex);
 	scope_free(&pm);
 }
 END_TEST
@@ -247,6 +307,7 @@ main(void)
 	tcase_add_test(visibility, manager_sees_his_company_and_its_holding);
 	tcase_add_test(visibility, executive_sees_his_agencies);
 	tcase_add_test(visibility, patrimony_manager_sees_his_patrimonies);
+	tcase_add_test(visibility, tickets_and_their_locations);
 	tcase_add_test(visibility, nobody_sees_nothing);
 	tcase_add_test(permissions, permission_table_company_rows);
 	tcase_add_test(permissions, permission_table_other_rows);

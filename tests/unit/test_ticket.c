@@ -338,69 +338,6 @@ START_TEST(validation_rules)
 }
 END_TEST
 
-START_TEST(scope_rules)
-{
-	char agencies[2][37] = {AGENCY, OTHER};
-	char mine_agencies[1][37] = {OTHER};
-	char mine_patrimonies[1][37] = {PATRIMONY};
-	struct ticket_scope scope = {NULL, (const char (*)[37])agencies, 1, COMPANY, CALL_CENTER};
-	struct ticket_actor_scope mine = {(const char (*)[37])mine_agencies, 1,
-	    (const char (*)[37])mine_patrimonies, 1, (const char (*)[37])agencies, 1};
-	struct actor actor = {.type = USER_CALL_CENTER, .company_uid = CALL_CENTER};
-
-	ck_assert(ticket_visible(&super_user, &mine, &scope));
-	ck_assert(ticket_visible(&actor, &mine, &scope));
-	strcpy(actor.company_uid, COMPANY);
-	ck_assert(!ticket_visible(&actor, &mine, &scope));
-	actor.type = USER_CLIENT_ACCOUNT_MANAGER;
-	ck_assert(ticket_visible(&actor, &mine, &scope));
-	actor.type = USER_EXECUTIVE;
-	ck_assert(!ticket_visible(&actor, &mine, &scope));
-	scope.agency_count = 2;
-	ck_assert(ticket_visible(&actor, &mine, &scope));
-
-	/* A patrimony manager may see tickets of his patrimonies, and their agencies as locations. */
-	actor.type = USER_PATRIMONY_MANAGER;
-	ck_assert(!ticket_visible(&actor, &mine, &scope));
-	ck_assert(ticket_location_visible(&actor, &mine, &scope));
-	scope.patrimony_uid = PATRIMONY;
-	ck_assert(ticket_visible(&actor, &mine, &scope));
-	scope.patrimony_uid = CONTACT;
-	ck_assert(!ticket_location_visible(&actor, &mine, &scope));
-}
-END_TEST
-
-START_TEST(patrimony_and_contact_folds)
-{
-	struct json_object *events = json_tokener_parse("[{\"eventType\":\"PatrimonyReferenced\",\"agencies\":[\""
-	    AGENCY "\"]},{\"eventType\":\"PatrimonyAssociatedInAgency\",\"agencyUid\":\"" OTHER "\"},"
-	    "{\"eventType\":\"PatrimonyDissociatedFromAgency\",\"agencyUid\":\"" AGENCY "\"}]");
-	struct ticket_patrimony patrimony;
-	struct ticket_contact contact;
-	struct actor actor = {.type = USER_CALL_CENTER, .company_uid = CALL_CENTER};
-	const char *centers[1] = {CALL_CENTER};
-
-	ticket_patrimony_fold(&patrimony, events);
-	ck_assert(patrimony.exists);
-	ck_assert_uint_eq(patrimony.agency_count, 1);
-	ck_assert_str_eq(patrimony.agencies[0], OTHER);
-	ticket_patrimony_free(&patrimony);
-	json_object_put(events);
-
-	events = json_tokener_parse("[{\"eventType\":\"ProviderContactAdded\"},"
-	    "{\"eventType\":\"ProviderContactAssociatedToCompany\",\"companyUid\":\"" COMPANY "\"}]");
-	ticket_contact_fold(&contact, events);
-	ck_assert(ticket_contact_visible(&super_user, &contact, NULL));
-	ck_assert(ticket_contact_visible(&actor, &contact, centers));
-	ck_assert(!ticket_contact_visible(&actor, &contact, (const char *[]){""}));
-	actor.type = USER_EXECUTIVE;
-	strcpy(actor.company_uid, COMPANY);
-	ck_assert(ticket_contact_visible(&actor, &contact, NULL));
-	ticket_contact_free(&contact);
-	json_object_put(events);
-}
-END_TEST
-
 START_TEST(journal_data)
 {
 	struct json_object *labels = json_tokener_parse("{\"" CONTACT "\":\"Marc Perrin\"}");
@@ -475,8 +412,6 @@ main(void)
 	tcase_add_test(tc, correct_location_checks_location_first);
 	tcase_add_test(tc, closing_commands_have_no_guard);
 	tcase_add_test(tc, validation_rules);
-	tcase_add_test(tc, scope_rules);
-	tcase_add_test(tc, patrimony_and_contact_folds);
 	tcase_add_test(tc, journal_data);
 	tcase_add_test(tc, contact_statistics);
 	suite_add_tcase(suite, tc);

@@ -20,8 +20,8 @@ static struct actor actor;
 static struct scope scope;
 static struct user_state user;
 static struct company_state company;
-static struct user_agency_fact agency;
-static struct user_patrimony_fact patrimony;
+static struct agency_fact agency;
+static struct patrimony_fact patrimony;
 static struct user_facts facts;
 static struct command cmd;
 static struct json_object *events;
@@ -52,14 +52,14 @@ setup(void)
 	memset(&agency, 0, sizeof(agency));
 	strcpy(agency.uid, AG1);
 	agency.exists = true;
-	strcpy(agency.company, A1);
-	strcpy(agency.call_center, CC1);
+	strcpy(agency.company_uid, A1);
+	strcpy(agency.call_center_uid, CC1);
 
 	memset(&patrimony, 0, sizeof(patrimony));
-	strcpy(patrimony.uid, P1);
-	patrimony.exists = true;
-	strcpy(patrimony.company, A1);
-	strcpy(patrimony.call_center, CC1);
+	patrimony_init(&patrimony.state, P1);
+	patrimony.state.exists = true;
+	strcpy(patrimony.company_uid, A1);
+	strcpy(patrimony.call_center_uid, CC1);
 
 	memset(&facts, 0, sizeof(facts));
 	facts.target = &user;
@@ -182,7 +182,7 @@ START_TEST(agency_of_another_company_is_inconsistent_for_a_call_center)
 {
 	command("ReferenceExecutive", EXECUTIVE_BODY);
 	act_as(USER_CALL_CENTER, CC1);
-	strcpy(agency.company, A2);
+	strcpy(agency.company_uid, A2);
 	facts.agencies = &agency;
 	facts.agency_count = 1;
 
@@ -191,7 +191,7 @@ START_TEST(agency_of_another_company_is_inconsistent_for_a_call_center)
 
 	/* A manager does not see the other company's agency at all. */
 	act_as(USER_CLIENT_ACCOUNT_MANAGER, A1);
-	strcpy(agency.call_center, CC1);
+	strcpy(agency.call_center_uid, CC1);
 	ck_assert(!user_decide_reference(&cmd, &facts, events, &err));
 	ck_assert_int_eq(err.type, ERR_REFERENCED_ENTITY_NOT_FOUND);
 }
@@ -220,14 +220,14 @@ START_TEST(patrimony_manager_reference)
 	facts.patrimonies = &patrimony;
 	facts.patrimony_count = 1;
 
-	strcpy(patrimony.company, A2);
+	strcpy(patrimony.company_uid, A2);
 	ck_assert(!user_decide_reference(&cmd, &facts, events, &err));
 	ck_assert_int_eq(err.type, ERR_INCONSISTENT_REFERENCE);
-	patrimony.exists = false;
+	patrimony.state.exists = false;
 	ck_assert(!user_decide_reference(&cmd, &facts, events, &err));
 	ck_assert_int_eq(err.type, ERR_REFERENCED_ENTITY_NOT_FOUND);
-	patrimony.exists = true;
-	strcpy(patrimony.company, A1);
+	patrimony.state.exists = true;
+	strcpy(patrimony.company_uid, A1);
 	ck_assert(user_decide_reference(&cmd, &facts, events, &err));
 	ck_assert_str_eq(event_type(0), "PatrimonyManagerReferenced");
 }
@@ -239,10 +239,10 @@ START_TEST(fold_follows_the_events)
 	    "\"managedAgencies\":[\"" AG1 "\",\"" AG2 "\"]}");
 	ck_assert_int_eq(user.type, USER_EXECUTIVE);
 	ck_assert(user.active);
-	ck_assert_uint_eq(user.agency_count, 2);
+	ck_assert_uint_eq(user.agencies.count, 2);
 	fold_into_user("{\"eventType\":\"UserDissociatedFromAgency\",\"agencyUid\":\"" AG1 "\"}");
-	ck_assert_uint_eq(user.agency_count, 1);
-	ck_assert_str_eq(user.agencies[0], AG2);
+	ck_assert_uint_eq(user.agencies.count, 1);
+	ck_assert_str_eq(user.agencies.items[0], AG2);
 	fold_into_user("{\"eventType\":\"UserDisabled\"}");
 	ck_assert(!user.active);
 	fold_into_user("{\"eventType\":\"UserEnabled\"}");
@@ -250,8 +250,8 @@ START_TEST(fold_follows_the_events)
 	fold_into_user("{\"eventType\":\"ExecutiveDowngradedToPatrimonyManager\","
 	    "\"managedPatrimonies\":[\"" P1 "\"]}");
 	ck_assert_int_eq(user.type, USER_PATRIMONY_MANAGER);
-	ck_assert_uint_eq(user.agency_count, 0);
-	ck_assert_uint_eq(user.patrimony_count, 1);
+	ck_assert_uint_eq(user.agencies.count, 0);
+	ck_assert_uint_eq(user.patrimonies.count, 1);
 	ck_assert_str_eq(user.company, A1);
 }
 END_TEST

@@ -28,7 +28,7 @@ void uid_list_add(struct uid_list *list, const char *uid);
 /* Removes UID from LIST, keeping the order of the others. */
 void uid_list_remove(struct uid_list *list, const char *uid);
 
-/* True when LIST has UID. */
+/* True when LIST (NULL for none) has UID. */
 bool uid_list_has(const struct uid_list *list, const char *uid);
 
 /* Adds every string of the JSON array ARRAY (non-strings are skipped). */

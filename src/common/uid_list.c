@@ -27,7 +27,7 @@ uid_list_free(struct uid_list *list)
 bool
 uid_list_has(const struct uid_list *list, const char *uid)
 {
-	for (size_t i = 0; uid != NULL && i < list->count; i++)
+	for (size_t i = 0; list != NULL && uid != NULL && i < list->count; i++)
 		if (strcmp(list->items[i], uid) == 0)
 			return true;
 	return false;

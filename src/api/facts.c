@@ -1,23 +1,41 @@
-/* Facts of the patrimony, lot and provider-contact commands. */
+/* Facts of the user, patrimony, lot, provider-contact and ticket commands. */
 #include <stdio.h>
 #include <string.h>
 
 #include "db/pg.h"
-#include "estate_facts.h"
+#include "facts.h"
 #include "journal/journal.h"
 
 
 bool
-facts_load_company(const char *uid, struct company_state *state, struct error *err)
+facts_load_company(const char *uid, struct company_state *state, int *version,
+    struct error *err)
 {
 	struct json_object *events;
-	int version;
+	int ignored;
 
 	company_init(state, uid);
-	events = journal_load("company", uid, &version, err);
+	events = journal_load("company", uid, version != NULL ? version : &ignored, err);
 	if (events == NULL)
 		return false;
 	company_fold(state, events);
+	json_object_put(events);
+	return true;
+}
+
+
+bool
+facts_load_contact(const char *uid, struct provider_contact_state *state, int *version,
+    struct error *err)
+{
+	struct json_object *events;
+	int ignored;
+
+	provider_contact_init(state, uid);
+	events = journal_load("providerContact", uid, version != NULL ? version : &ignored, err);
+	if (events == NULL)
+		return false;
+	provider_contact_fold(state, events);
 	json_object_put(events);
 	return true;
 }
@@ -60,7 +78,7 @@ facts_load_agency(const char *uid, struct agency_fact *fact, struct error *err)
 	snprintf(fact->company_uid, sizeof(fact->company_uid), "%s", PQgetvalue(result, 0, 0));
 	PQclear(result);
 
-	if (!facts_load_company(fact->company_uid, &company, err))
+	if (!facts_load_company(fact->company_uid, &company, NULL, err))
 		return false;
 	agency = company_agency(&company, uid);
 	fact->exists = agency != NULL;
@@ -104,57 +122,13 @@ facts_load_call_centers(const struct uid_list *companies, struct uid_list *call_
 {
 	for (size_t i = 0; i < companies->count; i++) {
 		struct company_state company;
-		if (!facts_load_company(companies->items[i], &company, err))
+		if (!facts_load_company(companies->items[i], &company, NULL, err))
 			return false;
 		if (company.call_center[0] != '\0')
 			uid_list_add(call_centers, company.call_center);
 		company_free(&company);
 	}
 	return true;
-}
-
-
-/* A patrimony manager sees the agencies of the patrimonies he manages. */
-static bool
-load_patrimony_agencies(struct estate_scope *scope, struct error *err)
-{
-	for (size_t i = 0; i < scope->patrimonies.count; i++) {
-		struct patrimony_fact patrimony;
-		bool ok = facts_load_patrimony(scope->patrimonies.items[i], &patrimony, NULL, err);
-		for (size_t j = 0; ok && j < patrimony.state.agencies.count; j++)
-			uid_list_add(&scope->patrimony_agencies, patrimony.state.agencies.items[j]);
-		patrimony_free(&patrimony.state);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-
-bool
-facts_load_scope(const struct actor *actor, struct estate_scope *scope, struct error *err)
-{
-	struct json_object *events;
-	int version;
-
-	estate_scope_init(scope, actor);
-	if (actor->type == USER_CLIENT_ACCOUNT_MANAGER) {
-		struct company_state company;
-		if (!facts_load_company(actor->company_uid, &company, err))
-			return false;
-		memcpy(scope->actor_holding, company.holding, sizeof(scope->actor_holding));
-		company_free(&company);
-		return true;
-	}
-	if (actor->type != USER_EXECUTIVE && actor->type != USER_PATRIMONY_MANAGER)
-		return true;
-
-	events = journal_load("user", actor->uid, &version, err);
-	if (events == NULL)
-		return false;
-	estate_scope_fold(scope, events);
-	json_object_put(events);
-	return actor->type != USER_PATRIMONY_MANAGER || load_patrimony_agencies(scope, err);
 }
 
 

@@ -1,24 +1,33 @@
 /*
- * Loading the facts that patrimony, lot and provider-contact decisions
- * need, inside the command transaction: the acting user's scope and the
- * states of the entities a command names, folded from their streams.  The
- * read tables only serve as indexes (which company created an agency,
- * which live lots use a reference) and are exact under the command lock.
+ * Loading the facts that the decisions of users, patrimonies, lots,
+ * provider contacts and tickets need, inside the command transaction: the
+ * states of the entities a command names, folded from their streams (the
+ * actor's scope comes from scope_load()).  The read tables only serve as
+ * indexes (which company created an agency, which live lots use a
+ * reference) and are exact under the command lock.
  */
-#ifndef PERFIMMO_ESTATE_FACTS_H
-#define PERFIMMO_ESTATE_FACTS_H
+#ifndef PERFIMMO_FACTS_H
+#define PERFIMMO_FACTS_H
 
 #include <stdbool.h>
 
 #include "domain/company.h"
 #include "domain/patrimony.h"
-#include "domain/estate_scope.h"
+#include "domain/provider_contact.h"
 
-/* Loads the scope of ACTOR; the caller frees it with estate_scope_free(). */
-bool facts_load_scope(const struct actor *actor, struct estate_scope *scope, struct error *err);
+/*
+ * Folds the company stream UID into STATE (freed with company_free());
+ * *VERSION, when not NULL, gets the stream's version.
+ */
+bool facts_load_company(const char *uid, struct company_state *state, int *version,
+    struct error *err);
 
-/* Folds the company stream UID into STATE (freed with company_free()). */
-bool facts_load_company(const char *uid, struct company_state *state, struct error *err);
+/*
+ * Folds the provider-contact stream UID into STATE (freed with
+ * provider_contact_free()); *VERSION, when not NULL, gets the stream's version.
+ */
+bool facts_load_contact(const char *uid, struct provider_contact_state *state, int *version,
+    struct error *err);
 
 /* Fills FACT for the agency UID (exists is false when no company created it). */
 bool facts_load_agency(const char *uid, struct agency_fact *fact, struct error *err);
