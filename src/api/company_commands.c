@@ -7,9 +7,8 @@
 #include "command.h"
 #include "db/pg.h"
 #include "domain/company.h"
+#include "facts.h"
 #include "handlers.h"
-#include "journal/journal.h"
-#include "readmodel/companies.h"
 #include "shared_schemas.h"
 
 static const char *const billing_types[] = {"SponsoredAccount", "PremiumAccount", "StandardAccount", NULL};
@@ -102,24 +101,6 @@ static const struct schema_field delete_agency_fields[] = {
 };
 
 
-/* Folds the company stream UID into STATE; *VERSION gets its last version. */
-static bool
-load_company(const char *uid, struct company_state *state, int *version,
-    struct error *err)
-{
-	struct json_object *events;
-	int ignored;
-
-	company_init(state, uid);
-	events = journal_load("company", uid, version != NULL ? version : &ignored, err);
-	if (events == NULL)
-		return false;
-	company_fold(state, events);
-	json_object_put(events);
-	return true;
-}
-
-
 /* Loads the actor's own company when visibility depends on it (a manager's holding). */
 static bool
 load_actor_company(const struct actor *actor, struct company_state *state,
@@ -129,7 +110,7 @@ load_actor_company(const struct actor *actor, struct company_state *state,
 		company_init(state, "");
 		return true;
 	}
-	return load_company(actor->company_uid, state, NULL, err);
+	return facts_load_company(actor->company_uid, state, NULL, err);
 }
 
 
@@ -146,9 +127,9 @@ execute_create(struct command_run *run, struct error *err)
 	company_init(&holding, holding_uid != NULL ? holding_uid : "");
 	company_init(&actor_company, "");
 
-	ok = load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
-	    (call_center_uid == NULL || load_company(call_center_uid, &call_center, NULL, err)) &&
-	    (holding_uid == NULL || load_company(holding_uid, &holding, NULL, err)) &&
+	ok = facts_load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	    (call_center_uid == NULL || facts_load_company(call_center_uid, &call_center, NULL, err)) &&
+	    (holding_uid == NULL || facts_load_company(holding_uid, &holding, NULL, err)) &&
 	    load_actor_company(run->cmd.actor, &actor_company, err);
 	if (holding_uid != NULL)
 		facts.holding = &holding;
@@ -224,22 +205,26 @@ agency_uid_of(const struct command_run *run, char uid[37])
 
 
 /*
- * Agency increments: whether the actor may see the path's agency, because
- * executives and patrimony managers may not see every agency of their company.
+ * Agency increments: whether the actor may not see the path's agency of
+ * the company TARGET, because executives and patrimony managers see only
+ * some agencies of their company.
  */
 static bool
-load_agency_hidden(const struct command_run *run, const char *agency_uid,
-    bool *hidden, struct error *err)
+load_agency_hidden(const struct command_run *run, const struct company_state *target,
+    const char *agency_uid, bool *hidden, struct error *err)
 {
-	bool visible = true;
+	struct scope_company company = {target->uid, target->call_center};
+	struct scope scope;
+	bool ok;
 
 	*hidden = false;
 	if (run->ctx->req->param_count < 2)
 		return true;
-	if (!companies_agency_visible(run->cmd.actor, agency_uid, &visible, err))
-		return false;
-	*hidden = !visible;
-	return true;
+	ok = scope_load(run->cmd.actor, &scope, err);
+	if (ok)
+		*hidden = !scope_sees_agency(&scope, agency_uid, &company);
+	scope_free(&scope);
+	return ok;
 }
 
 
@@ -259,13 +244,13 @@ execute_update(struct command_run *run, struct error *err)
 	}
 
 	company_init(&holding, holding_uid != NULL ? holding_uid : "");
-	ok = load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
-	    (holding_uid == NULL || load_company(holding_uid, &holding, NULL, err)) &&
+	ok = facts_load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
+	    (holding_uid == NULL || facts_load_company(holding_uid, &holding, NULL, err)) &&
 	    load_actor_company(run->cmd.actor, &actor_company, err);
 	if (ok && strcmp(run->cmd.type, "CreateAgency") == 0)
 		ok = agency_uid_used(agency_uid, &facts.agency_uid_used, err);
 	if (ok && agency_command)
-		ok = load_agency_hidden(run, agency_uid, &facts.agency_hidden, err);
+		ok = load_agency_hidden(run, &target, agency_uid, &facts.agency_hidden, err);
 	if (holding_uid != NULL && strcmp(run->cmd.type, "UpdateClientAccount") == 0)
 		facts.holding = &holding;
 	if (ok)

@@ -214,38 +214,6 @@ companies_agencies(const struct actor *actor, const char *company_uid,
 
 
 bool
-companies_agency_visible(const struct actor *actor, const char *agency_uid,
-    bool *visible, struct error *err)
-{
-	const char *params[2];
-	struct strbuf scope;
-	PGresult *result;
-
-	strbuf_init(&scope);
-	if (!agency_scope(actor, &scope, err)) {
-		strbuf_free(&scope);
-		return false;
-	}
-	if (scope.len == 0) {
-		*visible = true;
-		strbuf_free(&scope);
-		return true;
-	}
-
-	params[0] = agency_uid;
-	params[1] = scope.data;
-	result = pg_query("SELECT $1::uuid = ANY ($2::uuid[])", 2, params,
-	    PGRES_TUPLES_OK, err);
-	strbuf_free(&scope);
-	if (result == NULL)
-		return false;
-	*visible = strcmp(PQgetvalue(result, 0, 0), "t") == 0;
-	PQclear(result);
-	return true;
-}
-
-
-bool
 companies_users(const char *company_uid, enum active_filter active,
     struct page *page, struct error *err)
 {

@@ -57,12 +57,4 @@ bool companies_users(const char *company_uid, enum active_filter active,
 bool companies_subsidiaries(const struct actor *actor, const char *holding_uid,
     struct page *page, struct error *err);
 
-/*
- * Sets *VISIBLE when ACTOR may see the agency AGENCY_UID of a company
- * visible to him.  An executive may see only the agencies he manages, a
- * patrimony manager those of his patrimonies, and every other user all.
- */
-bool companies_agency_visible(const struct actor *actor, const char *agency_uid,
-    bool *visible, struct error *err);
-
 #endif
