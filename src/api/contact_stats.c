@@ -7,38 +7,27 @@
 #include "http/query.h"
 #include "http/response.h"
 #include "readmodel/contact_stats.h"
+#include "readmodel/scope_sql.h"
 #include "readmodel/ticket_query.h"
 
 
-/*
- * Sets *VISIBLE when the contact exists and is associated with the actor's
- * company, or for a call-center user with his call center or its companies.
- */
+/* Sets *VISIBLE when the contact exists and is in the actor's scope. */
 static bool
 contact_visible(struct context *ctx, const char *uid, bool *visible, struct error *err)
 {
-	struct ticket_sql sql;
-	PGresult *result;
+	struct sql_builder sql;
+	PGresult *result = NULL;
 
-	ticket_sql_init(&sql);
-	strbuf_puts(&sql.text, "SELECT 1 FROM ticket_contact_refs c WHERE c.uid = ");
-	ticket_sql_param(&sql, uid);
-	strbuf_puts(&sql.text, "::uuid");
-	if (ctx->actor.type != USER_SUPER) {
-		strbuf_puts(&sql.text, " AND EXISTS (SELECT 1 FROM events e WHERE e.aggregate_type = 'providerContact'"
-		    " AND e.aggregate_uid = c.uid AND (e.payload ->> 'companyUid' = ");
-		ticket_sql_param(&sql, ctx->actor.company_uid);
-		if (ctx->actor.type == USER_CALL_CENTER) {
-			int n = sql.count;
-			strbuf_printf(&sql.text, " OR e.payload ->> 'callCenterUid' = $%d"
-			    " OR (e.payload ->> 'companyUid')::uuid IN (SELECT uid FROM companies"
-			    " WHERE call_center_uid = $%d::uuid)", n, n);
-		}
-		strbuf_puts(&sql.text, "))");
-	}
-	result = pg_query(sql.text.data, sql.count, (const char *const *)sql.params,
-	    PGRES_TUPLES_OK, err);
-	ticket_sql_free(&sql);
+	sql_builder_init(&sql);
+	sql_builder_puts(&sql, "SELECT 1 FROM provider_contacts c WHERE c.uid = ");
+	sql_builder_param(&sql, uid, "uuid");
+	scope_sql_contact(&sql, &ctx->actor, "c");
+	if (sql.failed)
+		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	else
+		result = pg_query(sql.sql.data, sql.count, (const char *const *)sql.params,
+		    PGRES_TUPLES_OK, err);
+	sql_builder_free(&sql);
 	if (result == NULL)
 		return false;
 	*visible = PQntuples(result) > 0;
@@ -73,32 +62,32 @@ static PGresult *
 load_tickets(struct context *ctx, const char *uid, const char *from, const char *to,
     struct error *err)
 {
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	PGresult *result;
 	int tz;
 
-	ticket_sql_init(&sql);
-	strbuf_puts(&sql.text, "SELECT to_char((t.created AT TIME ZONE ");
-	ticket_sql_param(&sql, ctx->tenant.timezone);
+	sql_builder_init(&sql);
+	strbuf_puts(&sql.sql, "SELECT to_char((t.created AT TIME ZONE ");
+	sql_builder_param(&sql, ctx->tenant.timezone, NULL);
 	tz = sql.count;
-	strbuf_puts(&sql.text, ")::date, 'YYYY-MM-DD'), (SELECT jsonb_agg(e.payload ORDER BY e.version)"
+	strbuf_puts(&sql.sql, ")::date, 'YYYY-MM-DD'), (SELECT jsonb_agg(e.payload ORDER BY e.version)"
 	    " FROM events e WHERE e.aggregate_type = 'ticket' AND e.aggregate_uid = t.uid)::text"
 	    " FROM tickets t WHERE t.provider_uids @> ARRAY[");
-	ticket_sql_param(&sql, uid);
-	strbuf_puts(&sql.text, "::uuid] AND ");
-	ticket_scope_condition(&ctx->actor, &sql);
+	sql_builder_param(&sql, uid, NULL);
+	strbuf_puts(&sql.sql, "::uuid]");
+	scope_sql_ticket(&sql, &ctx->actor, "t");
 	if (from != NULL) {
-		strbuf_puts(&sql.text, " AND t.created >= (");
-		ticket_sql_param(&sql, from);
-		strbuf_printf(&sql.text, "::date::timestamp AT TIME ZONE $%d)", tz);
+		strbuf_puts(&sql.sql, " AND t.created >= (");
+		sql_builder_param(&sql, from, NULL);
+		strbuf_printf(&sql.sql, "::date::timestamp AT TIME ZONE $%d)", tz);
 	}
-	strbuf_puts(&sql.text, " AND t.created < ((coalesce(");
-	ticket_sql_param(&sql, to);
-	strbuf_printf(&sql.text, "::date, (now() AT TIME ZONE $%d)::date) + 1)::timestamp"
+	strbuf_puts(&sql.sql, " AND t.created < ((coalesce(");
+	sql_builder_param(&sql, to, NULL);
+	strbuf_printf(&sql.sql, "::date, (now() AT TIME ZONE $%d)::date) + 1)::timestamp"
 	    " AT TIME ZONE $%d) ORDER BY t.created, t.uid", tz, tz);
-	result = pg_query(sql.text.data, sql.count, (const char *const *)sql.params,
+	result = pg_query(sql.sql.data, sql.count, (const char *const *)sql.params,
 	    PGRES_TUPLES_OK, err);
-	ticket_sql_free(&sql);
+	sql_builder_free(&sql);
 	return result;
 }
 

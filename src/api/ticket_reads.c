@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "readmodel/ticket_journal.h"
 #include "readmodel/page.h"
+#include "readmodel/scope_sql.h"
 #include "readmodel/ticket_query.h"
 
 #define LIST_MAX 100
@@ -24,30 +25,33 @@
 
 
 static PGresult *
-run(struct ticket_sql *sql, struct error *err)
+run(struct sql_builder *sql, struct error *err)
 {
-	return pg_query(sql->text.data, sql->count, (const char *const *)sql->params,
+	if (sql->failed || sql->sql.failed) {
+		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+		return NULL;
+	}
+	return pg_query(sql->sql.data, sql->count, (const char *const *)sql->params,
 	    PGRES_TUPLES_OK, err);
 }
 
 
 /* Fetches into PAGE the ITEMs of the rows that SQL ("FROM ... WHERE ...") selects, by ORDER. */
 static bool
-fetch_page(struct page *page, const struct ticket_sql *sql, const char *item,
+fetch_page(struct page *page, const struct sql_builder *sql, const char *item,
     const char *order, struct error *err)
 {
-	struct page_query query = {sql->text.data, (const char *const *)sql->params,
-	    sql->count, item, NULL, 0, order};
+	struct page_query query = {0};
 
-	if (sql->text.failed)
-		return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-	return page_fetch(page, &query, err);
+	query.item = item;
+	query.order = order;
+	return page_fetch_from(page, sql, &query, err);
 }
 
 
 static void
 where_clause(struct context *ctx, const struct ticket_filter *filter, bool with_dates,
-    struct ticket_sql *sql)
+    struct sql_builder *sql)
 {
 	ticket_filter_where(filter, &ctx->actor, ctx->tenant.timezone, with_dates, sql);
 }
@@ -60,16 +64,16 @@ append_aggregations(struct context *ctx, const struct ticket_filter *filter,
 {
 	static const char *const kinds[] = {"status", "agencies", "callPurposes", "locations",
 	    "interventions", "providers", NULL};
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	PGresult *result;
 	int rows;
 
-	ticket_sql_init(&sql);
-	strbuf_puts(&sql.text, "WITH m AS MATERIALIZED (SELECT t.status, t.agency_uids, t.call_purpose,"
+	sql_builder_init(&sql);
+	strbuf_puts(&sql.sql, "WITH m AS MATERIALIZED (SELECT t.status, t.agency_uids, t.call_purpose,"
 	    " t.city_folded, t.address ->> 'city' AS city, t.position, t.intervention,"
 	    " t.assignee_provider_uid FROM tickets t");
 	where_clause(ctx, filter, true, &sql);
-	strbuf_puts(&sql.text, "), b AS ("
+	strbuf_puts(&sql.sql, "), b AS ("
 	    " SELECT 'status' AS k, status AS v, NULL AS label, count(*) AS n FROM m GROUP BY status"
 	    " UNION ALL SELECT 'agencies', a::text, min(g.label), count(*) FROM m, unnest(m.agency_uids) a"
 	    "  LEFT JOIN agencies g ON g.uid = a GROUP BY a"
@@ -84,7 +88,7 @@ append_aggregations(struct context *ctx, const struct ticket_filter *filter,
 	    "  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))"
 	    "  ORDER BY n DESC, v)::text FROM b GROUP BY k");
 	result = run(&sql, err);
-	ticket_sql_free(&sql);
+	sql_builder_free(&sql);
 	if (result == NULL)
 		return false;
 
@@ -117,7 +121,7 @@ static void
 serve_listing(struct context *ctx, const struct listing *listing)
 {
 	struct ticket_filter filter;
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	struct page page;
 	struct query *query;
 	struct strbuf aggregations;
@@ -133,12 +137,12 @@ serve_listing(struct context *ctx, const struct listing *listing)
 	    ticket_filter_parse(query, listing->active_providers, &filter, &err);
 
 	if (ok) {
-		ticket_sql_init(&sql);
-		strbuf_puts(&sql.text, "FROM tickets t");
+		sql_builder_init(&sql);
+		strbuf_puts(&sql.sql, "FROM tickets t");
 		where_clause(ctx, &filter, true, &sql);
 		snprintf(item, sizeof(item), "%s(t)", listing->view);
 		ok = fetch_page(&page, &sql, item, listing->order, &err);
-		ticket_sql_free(&sql);
+		sql_builder_free(&sql);
 	}
 	if (ok && listing->aggregations && page_satisfiable(&page)) {
 		strbuf_puts(&aggregations, ",");
@@ -195,7 +199,7 @@ ticket_stats_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	struct ticket_filter filter;
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	struct query *query;
 	struct strbuf body;
 	struct error err;
@@ -212,34 +216,34 @@ ticket_stats_get(void *opaque)
 	}
 
 	/* newTickets ignore from and to. Months and days are those of the tenant's time zone. */
-	ticket_sql_init(&sql);
-	strbuf_puts(&sql.text, "SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
+	sql_builder_init(&sql);
+	strbuf_puts(&sql.sql, "SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
 	    " AND t.created <= now()), count(*) FILTER (WHERE t.created >= m.last AND t.created < m.current),"
 	    " count(*) FILTER (WHERE t.created >= m.current AND t.created <= now())"
 	    " FROM (SELECT date_trunc('month', now() AT TIME ZONE ");
-	ticket_sql_param(&sql, ctx->tenant.timezone);
+	sql_builder_param(&sql, ctx->tenant.timezone, NULL);
 	tz = sql.count;
-	strbuf_printf(&sql.text, ") AT TIME ZONE $%d AS current, (date_trunc('month', now() AT TIME ZONE $%d)"
+	strbuf_printf(&sql.sql, ") AT TIME ZONE $%d AS current, (date_trunc('month', now() AT TIME ZONE $%d)"
 	    " - interval '1 month') AT TIME ZONE $%d AS last) m, tickets t", tz, tz, tz);
 	where_clause(ctx, &filter, false, &sql);
 	counts = run(&sql, &err);
-	ticket_sql_free(&sql);
+	sql_builder_free(&sql);
 
 	if (counts != NULL) {
-		ticket_sql_init(&sql);
-		strbuf_puts(&sql.text, "SELECT n, coalesce(");
-		ticket_sql_param(&sql, filter.has_to ? filter.to : NULL);
-		strbuf_puts(&sql.text, "::date, today) - coalesce(");
-		ticket_sql_param(&sql, filter.has_from ? filter.from : NULL);
-		strbuf_puts(&sql.text, "::date, (first AT TIME ZONE ");
-		ticket_sql_param(&sql, ctx->tenant.timezone);
+		sql_builder_init(&sql);
+		strbuf_puts(&sql.sql, "SELECT n, coalesce(");
+		sql_builder_param(&sql, filter.has_to ? filter.to : NULL, NULL);
+		strbuf_puts(&sql.sql, "::date, today) - coalesce(");
+		sql_builder_param(&sql, filter.has_from ? filter.from : NULL, NULL);
+		strbuf_puts(&sql.sql, "::date, (first AT TIME ZONE ");
+		sql_builder_param(&sql, ctx->tenant.timezone, NULL);
 		tz = sql.count;
-		strbuf_printf(&sql.text, ")::date, today) + 1 FROM (SELECT count(*) AS n, min(t.created) AS first,"
+		strbuf_printf(&sql.sql, ")::date, today) + 1 FROM (SELECT count(*) AS n, min(t.created) AS first,"
 		    " (now() AT TIME ZONE $%d)::date AS today FROM tickets t", tz);
 		where_clause(ctx, &filter, true, &sql);
-		strbuf_puts(&sql.text, ") x");
+		strbuf_puts(&sql.sql, ") x");
 		frequency = run(&sql, &err);
-		ticket_sql_free(&sql);
+		sql_builder_free(&sql);
 	}
 
 	if (counts == NULL || frequency == NULL) {
@@ -383,19 +387,19 @@ ticket_detail_get(void *opaque)
 	struct context *ctx = opaque;
 	const char *uid = ctx->req->params[0];
 	struct json_object *view = NULL, *journal = NULL;
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	PGresult *result;
 	struct error err;
 
-	ticket_sql_init(&sql);
-	strbuf_puts(&sql.text, "SELECT ticket_detail_view(t, ");
-	ticket_sql_param(&sql, ctx->tenant.host);
-	strbuf_puts(&sql.text, ")::text FROM tickets t WHERE t.uid = ");
-	ticket_sql_param(&sql, uid);
-	strbuf_puts(&sql.text, "::uuid AND ");
-	ticket_scope_condition(&ctx->actor, &sql);
+	sql_builder_init(&sql);
+	strbuf_puts(&sql.sql, "SELECT ticket_detail_view(t, ");
+	sql_builder_param(&sql, ctx->tenant.host, NULL);
+	strbuf_puts(&sql.sql, ")::text FROM tickets t WHERE t.uid = ");
+	sql_builder_param(&sql, uid, NULL);
+	strbuf_puts(&sql.sql, "::uuid");
+	scope_sql_ticket(&sql, &ctx->actor, "t");
 	result = run(&sql, &err);
-	ticket_sql_free(&sql);
+	sql_builder_free(&sql);
 	if (result == NULL) {
 		response_error(ctx->req, &err);
 		return;
@@ -445,15 +449,14 @@ feed_bounds(const struct query *query, char from[TYPES_DATETIME_SIZE],
 
 /* FROM and WHERE of the feed: ticket events in [from, to] of visible tickets. */
 static void
-feed_where(struct context *ctx, const char *from, const char *to, struct ticket_sql *sql)
+feed_where(struct context *ctx, const char *from, const char *to, struct sql_builder *sql)
 {
-	strbuf_puts(&sql->text, " FROM events e JOIN tickets t ON t.uid = e.aggregate_uid"
+	strbuf_puts(&sql->sql, " FROM events e JOIN tickets t ON t.uid = e.aggregate_uid"
 	    " WHERE e.aggregate_type = 'ticket' AND e.payload ->> 'sentDate' >= ");
-	ticket_sql_param(sql, from);
-	strbuf_puts(&sql->text, " AND e.payload ->> 'sentDate' <= ");
-	ticket_sql_param(sql, to);
-	strbuf_puts(&sql->text, " AND ");
-	ticket_scope_condition(&ctx->actor, sql);
+	sql_builder_param(sql, from, NULL);
+	strbuf_puts(&sql->sql, " AND e.payload ->> 'sentDate' <= ");
+	sql_builder_param(sql, to, NULL);
+	scope_sql_ticket(sql, &ctx->actor, "t");
 }
 
 
@@ -462,7 +465,7 @@ ticket_feed_get(void *opaque)
 {
 	struct context *ctx = opaque;
 	char from[TYPES_DATETIME_SIZE], to[TYPES_DATETIME_SIZE];
-	struct ticket_sql sql;
+	struct sql_builder sql;
 	struct query *query;
 	struct page page;
 	struct error err;
@@ -473,11 +476,11 @@ ticket_feed_get(void *opaque)
 	ok = query != NULL && page_read_range(&page, query, &err) &&
 	    feed_bounds(query, from, to, &err);
 	if (ok) {
-		ticket_sql_init(&sql);
+		sql_builder_init(&sql);
 		feed_where(ctx, from, to, &sql);
 		ok = fetch_page(&page, &sql, "e.payload",
 		    "e.payload ->> 'sentDate', e.position", &err);
-		ticket_sql_free(&sql);
+		sql_builder_free(&sql);
 	}
 	if (ok)
 		page_send(&page, ctx->req, "events", NULL);

@@ -8,16 +8,13 @@
 #include "search.h"
 
 /*
- * Companies a user may see: the superUser all of them; a call-center user
- * his call center and every company whose call center it is; a client
- * account manager his company and its holding; an executive or a patrimony
- * manager his company.  $1 is the user type, $2 the user's company.
+ * Whether the company C is in the user's scope, by the rule of
+ * sql/tenant/008_scopes.sql.  $1 is the user type, $2 the user's company.
  */
 #define COMPANY_VISIBLE(c) \
-	"($1::text = 'superUser' OR " c ".uid = $2::uuid" \
-	" OR ($1::text = 'callCenterUser' AND " c ".call_center_uid = $2::uuid)" \
-	" OR ($1::text = 'clientAccountManager' AND " c ".uid =" \
-	" (SELECT own.holding_uid FROM companies own WHERE own.uid = $2::uuid)))"
+	"scope_sees_company($1::text, $2::uuid," \
+	" (SELECT own.holding_uid FROM companies own WHERE own.uid = $2::uuid)," \
+	" " c ".uid, " c ".call_center_uid)"
 
 /* CompanyQueryView of C, whose holding H is joined (NULL when none). */
 #define COMPANY_VIEW(c, h) \
@@ -156,60 +153,26 @@ companies_get(const struct actor *actor, const char *uid, bool *found,
 }
 
 
-/*
- * Writes into SCOPE the uuid[] literal of the agencies ACTOR is limited
- * to, or leaves it empty when he may see every agency of a visible company.
- */
-static bool
-agency_scope(const struct actor *actor, struct strbuf *scope, struct error *err)
-{
-	const char *params[1] = {actor->uid};
-	PGresult *result;
-
-	if (actor->type != USER_EXECUTIVE && actor->type != USER_PATRIMONY_MANAGER)
-		return true;
-
-	/* An executive's agencies, or those of a patrimony manager's patrimonies. */
-	result = pg_query("SELECT coalesce(array_agg(agency), '{}')::text"
-	    "  FROM scope_viewer_agencies($1::uuid) AS scope (agency)", 1, params,
-	    PGRES_TUPLES_OK, err);
-	if (result == NULL)
-		return false;
-	strbuf_puts(scope, PQgetvalue(result, 0, 0));
-	PQclear(result);
-	return true;
-}
-
-
 bool
 companies_agencies(const struct actor *actor, const char *company_uid,
     enum active_filter active, struct page *page, struct error *err)
 {
-	struct page_query query = {0};
-	const char *params[3];
-	struct strbuf scope;
-	bool ok;
+	const char *params[5];
+	struct page_query query = {
+		"FROM agencies a JOIN companies c ON c.uid = a.company_uid"
+		" WHERE a.company_uid = $3::uuid AND c.company_type = 'ClientAccount'"
+		"   AND ($4::boolean IS NULL OR a.is_active = $4::boolean)"
+		"   AND scope_sees_agency($1::text, $2::uuid,"
+		"       ARRAY(SELECT scope_viewer_agencies($5::uuid)), a.uid, a.company_uid,"
+		"       c.call_center_uid)",
+		params, 5, AGENCY_VIEW, NULL, 0, "a.label_folded, a.uid",
+	};
 
-	strbuf_init(&scope);
-	if (!agency_scope(actor, &scope, err)) {
-		strbuf_free(&scope);
-		return false;
-	}
-	params[0] = company_uid;
-	params[1] = active_param(active);
-	params[2] = scope.len > 0 ? scope.data : NULL;
-
-	query.from_where = "FROM agencies a JOIN companies c ON c.uid = a.company_uid"
-	    " WHERE a.company_uid = $1::uuid AND c.company_type = 'ClientAccount'"
-	    "   AND ($2::boolean IS NULL OR a.is_active = $2::boolean)"
-	    "   AND ($3::uuid[] IS NULL OR a.uid = ANY ($3::uuid[]))";
-	query.params = params;
-	query.nparams = 3;
-	query.item = AGENCY_VIEW;
-	query.order = "a.label_folded, a.uid";
-	ok = page_fetch(page, &query, err);
-	strbuf_free(&scope);
-	return ok;
+	actor_params(actor, params);
+	params[2] = company_uid;
+	params[3] = active_param(active);
+	params[4] = actor->uid[0] != '\0' ? actor->uid : NULL;
+	return page_fetch(page, &query, err);
 }
 
 

@@ -128,7 +128,7 @@ bool
 page_fetch_from(struct page *page, const struct sql_builder *builder,
     struct page_query *query, struct error *err)
 {
-	if (builder->failed)
+	if (builder->failed || builder->sql.failed)
 		return out_of_memory(err);
 	query->from_where = builder->sql.data;
 	query->params = (const char *const *)builder->params;

@@ -7,78 +7,100 @@
  */
 
 
-void
-scope_sql_patrimony(struct sql_builder *b, const struct actor *actor, const char *alias)
+static const char *
+uid_or_null(const char *uid)
 {
-	switch (actor->type) {
-	case USER_SUPER:
-		return;
-	case USER_CALL_CENTER:
-		sql_builder_puts(b, " AND ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".company_uid IN (SELECT co.uid FROM companies co WHERE co.call_center_uid = ");
-		sql_builder_param(b, actor->company_uid, "uuid");
-		sql_builder_puts(b, ")");
-		return;
-	case USER_CLIENT_ACCOUNT_MANAGER:
-		sql_builder_puts(b, " AND ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".company_uid = ");
-		sql_builder_param(b, actor->company_uid, "uuid");
-		return;
-	case USER_EXECUTIVE:
-		sql_builder_puts(b, " AND EXISTS (SELECT 1 FROM patrimony_agencies spa"
-		    " JOIN user_agencies sua ON sua.agency_uid = spa.agency_uid"
-		    " WHERE spa.patrimony_uid = ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".uid AND sua.user_uid = ");
-		sql_builder_param(b, actor->uid, "uuid");
-		sql_builder_puts(b, ")");
-		return;
-	case USER_PATRIMONY_MANAGER:
-		sql_builder_puts(b, " AND EXISTS (SELECT 1 FROM user_patrimonies sup WHERE sup.patrimony_uid = ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".uid AND sup.user_uid = ");
-		sql_builder_param(b, actor->uid, "uuid");
-		sql_builder_puts(b, ")");
-		return;
-	default:
-		sql_builder_puts(b, " AND false");
-		return;
-	}
+	return uid[0] != '\0' ? uid : NULL;
+}
+
+
+/* Appends ALIAS and COLUMN as "alias.column". */
+static void
+column(struct sql_builder *b, const char *alias, const char *name)
+{
+	sql_builder_puts(b, alias);
+	sql_builder_puts(b, ".");
+	sql_builder_puts(b, name);
+}
+
+
+/* Appends the viewer's type and company, the first arguments of every rule. */
+static void
+viewer(struct sql_builder *b, const struct actor *actor)
+{
+	sql_builder_param(b, actor_type_name(actor->type), "text");
+	sql_builder_puts(b, ", ");
+	sql_builder_param(b, uid_or_null(actor->company_uid), "uuid");
+}
+
+
+/* Appends ", <the viewer's agencies>, <the viewer's patrimonies>". */
+static void
+viewer_lists(struct sql_builder *b, const struct actor *actor)
+{
+	sql_builder_puts(b, ", ARRAY(SELECT scope_viewer_agencies(");
+	sql_builder_param(b, uid_or_null(actor->uid), "uuid");
+	sql_builder_puts(b, ")), ARRAY(SELECT scope_viewer_patrimonies(");
+	sql_builder_param(b, uid_or_null(actor->uid), "uuid");
+	sql_builder_puts(b, "))");
 }
 
 
 void
+scope_sql_patrimony(struct sql_builder *b, const struct actor *actor, const char *alias)
+{
+	sql_builder_puts(b, " AND scope_sees_patrimony(");
+	viewer(b, actor);
+	viewer_lists(b, actor);
+	sql_builder_puts(b, ", ");
+	column(b, alias, "uid");
+	sql_builder_puts(b, ", ");
+	column(b, alias, "company_uid");
+	sql_builder_puts(b, ", (SELECT sc.call_center_uid FROM companies sc WHERE sc.uid = ");
+	column(b, alias, "company_uid");
+	sql_builder_puts(b, "), ARRAY(SELECT spa.agency_uid FROM patrimony_agencies spa"
+	    " WHERE spa.patrimony_uid = ");
+	column(b, alias, "uid");
+	sql_builder_puts(b, "))");
+}
+
+
+/*
+ * NOTE: the contact's associations are read per row (ARRAY sub-selects),
+ * where the former EXISTS could become a semi-join on the index of
+ * provider_contact_companies; to revisit if contact lists grow large.
+ */
+void
 scope_sql_contact(struct sql_builder *b, const struct actor *actor, const char *alias)
 {
-	switch (actor->type) {
-	case USER_SUPER:
-		return;
-	case USER_CALL_CENTER:
-		/* Associated with the call center, or with a company under it. */
-		sql_builder_puts(b, " AND (EXISTS (SELECT 1 FROM provider_contact_call_centers scc WHERE scc.contact_uid = ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".uid AND scc.call_center_uid = ");
-		sql_builder_param(b, actor->company_uid, "uuid");
-		sql_builder_puts(b, ") OR EXISTS (SELECT 1 FROM provider_contact_companies spc"
-		    " JOIN companies sco ON sco.uid = spc.company_uid WHERE spc.contact_uid = ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".uid AND sco.call_center_uid = ");
-		sql_builder_param(b, actor->company_uid, "uuid");
-		sql_builder_puts(b, "))");
-		return;
-	case USER_CLIENT_ACCOUNT_MANAGER:
-	case USER_EXECUTIVE:
-	case USER_PATRIMONY_MANAGER:
-		sql_builder_puts(b, " AND EXISTS (SELECT 1 FROM provider_contact_companies spc WHERE spc.contact_uid = ");
-		sql_builder_puts(b, alias);
-		sql_builder_puts(b, ".uid AND spc.company_uid = ");
-		sql_builder_param(b, actor->company_uid, "uuid");
-		sql_builder_puts(b, ")");
-		return;
-	default:
-		sql_builder_puts(b, " AND false");
-		return;
-	}
+	sql_builder_puts(b, " AND scope_sees_provider_contact(");
+	viewer(b, actor);
+	sql_builder_puts(b, ", ARRAY(SELECT spc.company_uid FROM provider_contact_companies spc"
+	    " WHERE spc.contact_uid = ");
+	column(b, alias, "uid");
+	sql_builder_puts(b, "), ARRAY(SELECT scc.call_center_uid FROM provider_contact_call_centers scc"
+	    " WHERE scc.contact_uid = ");
+	column(b, alias, "uid");
+	sql_builder_puts(b, "), ARRAY(SELECT sco.call_center_uid FROM provider_contact_companies spc"
+	    " JOIN companies sco ON sco.uid = spc.company_uid WHERE spc.contact_uid = ");
+	column(b, alias, "uid");
+	sql_builder_puts(b, "))");
+}
+
+
+void
+scope_sql_ticket(struct sql_builder *b, const struct actor *actor, const char *alias)
+{
+	sql_builder_puts(b, " AND scope_sees_ticket(");
+	viewer(b, actor);
+	viewer_lists(b, actor);
+	sql_builder_puts(b, ", ");
+	column(b, alias, "company_uid");
+	sql_builder_puts(b, ", ");
+	column(b, alias, "call_center_uid");
+	sql_builder_puts(b, ", ");
+	column(b, alias, "agency_uids");
+	sql_builder_puts(b, ", ");
+	column(b, alias, "patrimony_uid");
+	sql_builder_puts(b, ")");
 }

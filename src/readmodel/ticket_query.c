@@ -4,42 +4,13 @@
 #include <string.h>
 
 #include "common/fold.h"
+#include "scope_sql.h"
 #include "ticket_query.h"
-
-
-void
-ticket_sql_init(struct ticket_sql *sql)
-{
-	memset(sql, 0, sizeof(*sql));
-	strbuf_init(&sql->text);
-}
-
-
-void
-ticket_sql_free(struct ticket_sql *sql)
-{
-	for (int i = 0; i < sql->count; i++)
-		free(sql->params[i]);
-	strbuf_free(&sql->text);
-}
-
-
-void
-ticket_sql_param(struct ticket_sql *sql, const char *value)
-{
-	if (sql->count >= TICKET_SQL_MAX_PARAMS)
-		abort();
-	sql->params[sql->count] = value != NULL ? strdup(value) : NULL;
-	if (value != NULL && sql->params[sql->count] == NULL)
-		abort();
-	sql->count++;
-	strbuf_printf(&sql->text, "$%d", sql->count);
-}
 
 
 /* Appends a text[] literal parameter of ITEMS; items are quoted for the array syntax. */
 static void
-array_param(struct ticket_sql *sql, char **items)
+array_param(struct sql_builder *sql, char **items)
 {
 	struct strbuf literal;
 
@@ -55,7 +26,7 @@ array_param(struct ticket_sql *sql, char **items)
 		strbuf_puts(&literal, "\"");
 	}
 	strbuf_puts(&literal, "}");
-	ticket_sql_param(sql, literal.data);
+	sql_builder_param(sql, literal.data, NULL);
 	strbuf_free(&literal);
 }
 
@@ -242,51 +213,16 @@ ticket_filter_free(struct ticket_filter *filter)
 }
 
 
-void
-ticket_scope_condition(const struct actor *actor, struct ticket_sql *sql)
-{
-	switch (actor->type) {
-	case USER_SUPER:
-		strbuf_puts(&sql->text, "true");
-		break;
-	case USER_CALL_CENTER:
-		strbuf_puts(&sql->text, "t.call_center_uid = ");
-		ticket_sql_param(sql, actor->company_uid);
-		strbuf_puts(&sql->text, "::uuid");
-		break;
-	case USER_CLIENT_ACCOUNT_MANAGER:
-		strbuf_puts(&sql->text, "t.company_uid = ");
-		ticket_sql_param(sql, actor->company_uid);
-		strbuf_puts(&sql->text, "::uuid");
-		break;
-	case USER_EXECUTIVE:
-		strbuf_puts(&sql->text, "t.agency_uids && ARRAY(SELECT agency_uid FROM user_agencies"
-		    " WHERE user_uid = ");
-		ticket_sql_param(sql, actor->uid);
-		strbuf_puts(&sql->text, "::uuid)");
-		break;
-	case USER_PATRIMONY_MANAGER:
-		strbuf_puts(&sql->text, "t.patrimony_uid IN (SELECT patrimony_uid FROM user_patrimonies"
-		    " WHERE user_uid = ");
-		ticket_sql_param(sql, actor->uid);
-		strbuf_puts(&sql->text, "::uuid)");
-		break;
-	default:
-		strbuf_puts(&sql->text, "false");
-	}
-}
-
-
 /* One fulltext term: the ticket's own texts, or its agencies, patrimony or contact. */
 static void
-fulltext_condition(const char *pattern, struct ticket_sql *sql)
+fulltext_condition(const char *pattern, struct sql_builder *sql)
 {
 	int n;
 
-	strbuf_puts(&sql->text, " AND (t.search_folded LIKE ");
-	ticket_sql_param(sql, pattern);
+	strbuf_puts(&sql->sql, " AND (t.search_folded LIKE ");
+	sql_builder_param(sql, pattern, NULL);
 	n = sql->count;
-	strbuf_printf(&sql->text,
+	strbuf_printf(&sql->sql,
 	    " OR t.agency_uids && ARRAY(SELECT uid FROM agencies WHERE label_folded LIKE $%d)"
 	    " OR t.patrimony_uid = ANY (ARRAY(SELECT uid FROM ticket_patrimony_refs"
 	    " WHERE search_folded LIKE $%d))"
@@ -297,62 +233,62 @@ fulltext_condition(const char *pattern, struct ticket_sql *sql)
 
 static void
 date_conditions(const struct ticket_filter *filter, const char *timezone,
-    struct ticket_sql *sql)
+    struct sql_builder *sql)
 {
 	if (filter->has_from) {
-		strbuf_puts(&sql->text, " AND t.created >= (");
-		ticket_sql_param(sql, filter->from);
-		strbuf_puts(&sql->text, "::date::timestamp AT TIME ZONE ");
-		ticket_sql_param(sql, timezone);
-		strbuf_puts(&sql->text, ")");
+		strbuf_puts(&sql->sql, " AND t.created >= (");
+		sql_builder_param(sql, filter->from, NULL);
+		strbuf_puts(&sql->sql, "::date::timestamp AT TIME ZONE ");
+		sql_builder_param(sql, timezone, NULL);
+		strbuf_puts(&sql->sql, ")");
 	}
 	if (filter->has_to) {
-		strbuf_puts(&sql->text, " AND t.created < ((");
-		ticket_sql_param(sql, filter->to);
-		strbuf_puts(&sql->text, "::date + 1)::timestamp AT TIME ZONE ");
-		ticket_sql_param(sql, timezone);
-		strbuf_puts(&sql->text, ")");
+		strbuf_puts(&sql->sql, " AND t.created < ((");
+		sql_builder_param(sql, filter->to, NULL);
+		strbuf_puts(&sql->sql, "::date + 1)::timestamp AT TIME ZONE ");
+		sql_builder_param(sql, timezone, NULL);
+		strbuf_puts(&sql->sql, ")");
 	} else if (filter->has_from) {
-		strbuf_puts(&sql->text, " AND t.created <= now()");
+		strbuf_puts(&sql->sql, " AND t.created <= now()");
 	}
 }
 
 
 void
 ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
-    const char *timezone, bool with_dates, struct ticket_sql *sql)
+    const char *timezone, bool with_dates, struct sql_builder *sql)
 {
-	strbuf_puts(&sql->text, " WHERE ");
-	ticket_scope_condition(actor, sql);
+	strbuf_puts(&sql->sql, " WHERE true");
+	scope_sql_ticket(sql, actor, "t");
 
 	if (filter->agencies[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.agency_uids && ");
+		strbuf_puts(&sql->sql, " AND t.agency_uids && ");
 		array_param(sql, filter->agencies);
-		strbuf_puts(&sql->text, "::uuid[]");
+		strbuf_puts(&sql->sql, "::uuid[]");
 	}
 	if (filter->status != NULL) {
-		strbuf_puts(&sql->text, " AND t.status = ");
-		ticket_sql_param(sql, filter->status);
+		strbuf_puts(&sql->sql, " AND t.status = ");
+		sql_builder_param(sql, filter->status, NULL);
 	}
 	if (filter->locations[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.city_folded = ANY (");
+		strbuf_puts(&sql->sql, " AND t.city_folded = ANY (");
 		array_param(sql, filter->folded_locations);
-		strbuf_puts(&sql->text, "::text[])");
+		strbuf_puts(&sql->sql, "::text[])");
 	}
 	if (with_dates)
 		date_conditions(filter, timezone, sql);
 	if (filter->call_purposes[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.call_purpose_folded = ANY (");
+		strbuf_puts(&sql->sql, " AND t.call_purpose_folded = ANY (");
 		array_param(sql, filter->folded_call_purposes);
-		strbuf_puts(&sql->text, "::text[])");
+		strbuf_puts(&sql->sql, "::text[])");
 	}
 	if (filter->active_providers != NULL && filter->active_providers[0] != NULL) {
-		strbuf_puts(&sql->text, " AND t.assignee_provider_uid = ANY (");
+		strbuf_puts(&sql->sql, " AND t.assignee_provider_uid = ANY (");
 		array_param(sql, filter->active_providers);
-		strbuf_puts(&sql->text, "::uuid[])");
+		strbuf_puts(&sql->sql, "::uuid[])");
 	}
 	if (filter->has_intervention)
-		strbuf_puts(&sql->text, filter->intervention ? " AND t.intervention" :
+		strbuf_puts(&sql->sql, filter->intervention ? " AND t.intervention" :
 		    " AND NOT t.intervention");
 	for (size_t i = 0; i < filter->fulltext_count; i++)
 		fulltext_condition(filter->fulltext[i], sql);

@@ -14,21 +14,7 @@
 #include "common/strbuf.h"
 #include "common/types.h"
 #include "http/query.h"
-
-#define TICKET_SQL_MAX_PARAMS 48
-
-/* SQL text being built and its parameters ($1...), owned copies. */
-struct ticket_sql {
-	struct strbuf text;
-	char *params[TICKET_SQL_MAX_PARAMS];
-	int count;
-};
-
-void ticket_sql_init(struct ticket_sql *sql);
-void ticket_sql_free(struct ticket_sql *sql);
-
-/* Appends "$N" for a new parameter holding a copy of VALUE (NULL = SQL null). */
-void ticket_sql_param(struct ticket_sql *sql, const char *value);
+#include "sql_builder.h"
 
 struct ticket_filter {
 	char **agencies;
@@ -61,9 +47,6 @@ void ticket_filter_free(struct ticket_filter *filter);
  * FILTER, dates read in TIMEZONE; WITH_DATES false leaves `from`/`to` out.
  */
 void ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
-    const char *timezone, bool with_dates, struct ticket_sql *sql);
-
-/* Appends the condition (no WHERE) that the ticket row `t` is visible to ACTOR. */
-void ticket_scope_condition(const struct actor *actor, struct ticket_sql *sql);
+    const char *timezone, bool with_dates, struct sql_builder *sql);
 
 #endif
