@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "notify/backoff.h"
+#include "run_suite.h"
 
 static const char *const default_schedule = "10000,30000,60000,300000,900000,3600000";
 
@@ -65,8 +66,6 @@ main(void)
 {
 	Suite *suite = suite_create("backoff");
 	TCase *tc = tcase_create("schedule");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, default_schedule_as_listed);
 	tcase_add_test(tc, last_delay_repeats);
@@ -74,9 +73,5 @@ main(void)
 	tcase_add_test(tc, bad_schedules_rejected);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/company.h"
+#include "run_suite.h"
 
 #define CALL_CENTER "11111111-1111-4111-8111-111111111111"
 #define OTHER_CALL_CENTER "22222222-2222-4222-8222-222222222222"
@@ -1033,8 +1034,6 @@ main(void)
 	TCase *creation = tcase_create("creation");
 	TCase *increments = tcase_create("increments");
 	TCase *agencies = tcase_create("agencies");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_checked_fixture(evolve, setup, teardown);
 	tcase_add_test(evolve, evolve_creations_set_kind_and_billing);
@@ -1126,9 +1125,5 @@ main(void)
 	tcase_add_test(agencies, agency_command_manager_other_company);
 	suite_add_tcase(suite, agencies);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

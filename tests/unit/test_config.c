@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "run_suite.h"
 
 static struct config config;
 static char message[256];
@@ -92,8 +93,6 @@ main(void)
 {
 	Suite *suite = suite_create("config");
 	TCase *tc = tcase_create("parse");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, defaults_are_documented_values);
 	tcase_add_test(tc, reads_keys_comments_quotes);
@@ -103,9 +102,5 @@ main(void)
 	tcase_add_test(tc, missing_file_is_error);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

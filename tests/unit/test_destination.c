@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "notify/destination.h"
+#include "run_suite.h"
 
 static struct destination_policy policy;
 static struct destination destination;
@@ -210,8 +211,6 @@ main(void)
 {
 	Suite *suite = suite_create("destination");
 	TCase *tc = tcase_create("checks");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, ipv4_classes);
 	tcase_add_test(tc, ipv6_classes);
@@ -224,9 +223,5 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "run_suite.h"
 
 START_TEST(statuses_match_catalogue)
 {
@@ -87,8 +88,6 @@ main(void)
 {
 	Suite *suite = suite_create("error");
 	TCase *tc = tcase_create("catalogue");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, statuses_match_catalogue);
 	tcase_add_test(tc, names_keep_source_spelling);
@@ -99,9 +98,5 @@ main(void)
 	tcase_add_test(tc, long_message_is_cut);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -7,6 +7,7 @@
 #include <unistr.h>
 
 #include "common/fold.h"
+#include "run_suite.h"
 
 /* Passes a string literal with its exact length, embedded NUL bytes included. */
 #define TEXT(literal) literal, sizeof(literal) - 1
@@ -189,11 +190,5 @@ fold_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(fold_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(fold_suite());
 }

@@ -6,6 +6,7 @@
 #include <check.h>
 
 #include "common/json_strict.h"
+#include "run_suite.h"
 
 /* Passes a string literal with its exact length, embedded NUL bytes included. */
 #define BODY(literal) literal, sizeof(literal) - 1
@@ -566,11 +567,5 @@ json_strict_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(json_strict_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(json_strict_suite());
 }

@@ -3,6 +3,7 @@
 
 #include "domain/lot.h"
 #include "domain_support.h"
+#include "run_suite.h"
 
 #define PATRIMONY UID_A
 #define BUILDING UID_D
@@ -383,11 +384,5 @@ lot_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(lot_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(lot_suite());
 }

@@ -3,6 +3,7 @@
 
 #include "domain/patrimony.h"
 #include "domain_support.h"
+#include "run_suite.h"
 
 /* A patrimony UID_A of COMPANY_1 (under CENTER_1) with agencies UID_B and UID_C. */
 static const char *const patrimony_stream =
@@ -497,11 +498,5 @@ patrimony_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(patrimony_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(patrimony_suite());
 }

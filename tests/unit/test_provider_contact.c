@@ -3,6 +3,7 @@
 
 #include "domain/provider_contact.h"
 #include "domain_support.h"
+#include "run_suite.h"
 
 #define CONTACT UID_A
 #define ACTIVITY_1 "a1000000-0000-4000-8000-000000000001"
@@ -482,11 +483,5 @@ provider_contact_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(provider_contact_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(provider_contact_suite());
 }

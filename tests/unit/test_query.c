@@ -6,6 +6,7 @@
 #include <check.h>
 
 #include "http/query.h"
+#include "run_suite.h"
 
 #define UID "0e9b5f7c-3a21-4d8e-b6f4-91c2d7a3e5b0"
 
@@ -534,11 +535,5 @@ query_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(query_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(query_suite());
 }

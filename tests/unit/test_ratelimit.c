@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "auth/ratelimit.h"
+#include "run_suite.h"
 
 
 static void
@@ -65,8 +66,6 @@ main(void)
 {
 	Suite *suite = suite_create("ratelimit");
 	TCase *tc = tcase_create("memory");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, blocks_at_the_limit_until_the_window_ends);
@@ -74,9 +73,5 @@ main(void)
 	tcase_add_test(tc, a_full_table_still_counts);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

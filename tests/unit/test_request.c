@@ -7,6 +7,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "run_suite.h"
 
 static void handler(void *context) { (void)context; }
 
@@ -158,8 +159,6 @@ main(void)
 {
 	Suite *suite = suite_create("request");
 	TCase *tc = tcase_create("request");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, language_defaults_to_french);
 	tcase_add_test(tc, language_english_when_preferred);
@@ -174,9 +173,5 @@ main(void)
 	tcase_add_test(tc, error_body_in_both_languages);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -7,6 +7,7 @@
 
 #include "common/json_strict.h"
 #include "common/schema.h"
+#include "run_suite.h"
 
 static const char *const genders[] = {"Male", "Female", NULL};
 
@@ -705,11 +706,5 @@ schema_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(schema_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(schema_suite());
 }

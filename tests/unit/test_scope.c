@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/scope.h"
+#include "run_suite.h"
 
 #define CC1 "00000000-0000-4000-8000-0000000000c1"
 #define CC2 "00000000-0000-4000-8000-0000000000c2"
@@ -299,8 +300,6 @@ main(void)
 	Suite *suite = suite_create("scope");
 	TCase *visibility = tcase_create("visibility");
 	TCase *permissions = tcase_create("permissions");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(visibility, superuser_sees_all);
 	tcase_add_test(visibility, call_center_user_sees_his_call_center_and_its_companies);
@@ -315,9 +314,5 @@ main(void)
 	suite_add_tcase(suite, visibility);
 	suite_add_tcase(suite, permissions);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "readmodel/search.h"
+#include "run_suite.h"
 
 
 static char **
@@ -77,8 +78,6 @@ main(void)
 {
 	Suite *suite = suite_create("search");
 	TCase *tc = tcase_create("patterns");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, terms_are_folded);
 	tcase_add_test(tc, terms_are_trimmed_and_blank_dropped);
@@ -87,9 +86,5 @@ main(void)
 	tcase_add_test(tc, invalid_utf8_is_bad_request);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/session.h"
+#include "run_suite.h"
 
 #define USER "4c9e2a7b-6d1f-4b3a-9e8c-2f5d7a0b1c69"
 
@@ -133,8 +134,6 @@ main(void)
 {
 	Suite *suite = suite_create("session");
 	TCase *tc = tcase_create("tokens");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, token_round_trips);
@@ -145,9 +144,5 @@ main(void)
 	tcase_add_test(tc, cookie_header_parsing);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

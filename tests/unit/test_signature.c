@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "notify/signature.h"
+#include "run_suite.h"
 
 START_TEST(signs_timestamp_dot_body)
 {
@@ -59,8 +60,6 @@ main(void)
 {
 	Suite *suite = suite_create("signature");
 	TCase *tc = tcase_create("hmac");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, signs_timestamp_dot_body);
 	tcase_add_test(tc, signature_changes_with_each_input);
@@ -68,9 +67,5 @@ main(void)
 	tcase_add_test(tc, new_secrets_are_random_base64url);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

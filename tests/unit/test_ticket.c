@@ -10,6 +10,7 @@
 #include "domain/ticket.h"
 #include "readmodel/contact_stats.h"
 #include "readmodel/ticket_journal.h"
+#include "run_suite.h"
 
 #define TICKET "c41d7e2a-58b0-4f6e-9d3a-2b7f10e6a4c8"
 #define CONTACT "e3a7c5d9-1b4f-4a2e-8c6d-7f9b0e1a3c54"
@@ -398,8 +399,6 @@ main(void)
 {
 	Suite *suite = suite_create("ticket");
 	TCase *tc = tcase_create("decide");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_test(tc, fold_tracks_status_assignee_and_deadline);
 	tcase_add_test(tc, open_ticket_checks_in_order);
@@ -416,9 +415,5 @@ main(void)
 	tcase_add_test(tc, contact_statistics);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 
 #include "common/types.h"
+#include "run_suite.h"
 
 /* Passes a string literal with its exact length, embedded NUL bytes included. */
 #define TEXT(literal) literal, sizeof(literal) - 1
@@ -501,11 +502,5 @@ types_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(types_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(types_suite());
 }

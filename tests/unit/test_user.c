@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/user.h"
+#include "run_suite.h"
 
 #define CC1 "00000000-0000-4000-8000-0000000000c1"
 #define CC2 "00000000-0000-4000-8000-0000000000c2"
@@ -374,8 +375,6 @@ main(void)
 {
 	Suite *suite = suite_create("user");
 	TCase *tc = tcase_create("decide");
-	SRunner *runner;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, reference_executive_emits_its_event);
@@ -391,9 +390,5 @@ main(void)
 	tcase_add_test(tc, disable_and_enable_are_accepted_twice);
 	suite_add_tcase(suite, tc);
 
-	runner = srunner_create(suite);
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(suite);
 }
