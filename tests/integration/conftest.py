@@ -173,6 +173,28 @@ def pg_ctl(pg_control):
     pg_control.start()
 
 
+def run_superuser_sql(env, sql, timeout=30):
+    """Run SQL with psql as the cluster's superuser on the perfimmo database
+    and return the rows of its last result, each a list of text fields."""
+    result = subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+         env["PERFIMMO_SUPERUSER_DATABASE"], "-c", sql],
+        check=True, capture_output=True, text=True, timeout=timeout, cwd="/",
+    )
+    return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+
+@pytest.fixture(scope="session")
+def superuser_sql(env):
+    """superuser_sql("SELECT 1") runs SQL as PostgreSQL's superuser (see
+    run_superuser_sql): test-only triggers, locks, pg_terminate_backend."""
+
+    def run(sql, timeout=30):
+        return run_superuser_sql(env, sql, timeout)
+
+    return run
+
+
 class LogFile:
     """Lines appended to a log file since this object was created."""
 
