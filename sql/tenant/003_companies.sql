@@ -13,7 +13,11 @@ CREATE TABLE companies (
 	billing_type text NOT NULL,
 	position bigint NOT NULL
 );
-CREATE INDEX companies_sort ON companies (name_folded, uid);
+-- A btree entry holds at most 2704 bytes, while a name may have 10 000
+-- code points: sort indexes take a 256-code-point prefix (1 KiB at most),
+-- so a long valid name is stored instead of failing with 54000.  Lists sort
+-- with ORDER BY left(name_folded, 256), name_folded, uid to use them.
+CREATE INDEX companies_sort ON companies (left(name_folded, 256), uid);
 CREATE INDEX companies_holding ON companies (holding_uid);
 CREATE INDEX companies_call_center ON companies (call_center_uid);
 CREATE INDEX companies_name_trgm ON companies USING gin (name_folded perfimmo_ext.gin_trgm_ops);
@@ -27,7 +31,7 @@ CREATE TABLE agencies (
 	agency jsonb NOT NULL,		-- the Agency of the last AgencyCreated/AgencyUpdated
 	position bigint NOT NULL
 );
-CREATE INDEX agencies_company_sort ON agencies (company_uid, label_folded, uid);
+CREATE INDEX agencies_company_sort ON agencies (company_uid, left(label_folded, 256), uid);
 
 CREATE FUNCTION project_company(event jsonb, event_position bigint)
 	RETURNS void
