@@ -1,4 +1,5 @@
 /* One Redis connection per process, with a retry delay after failures. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,10 +93,24 @@ connect_if_needed(bool ignore_delay)
 }
 
 
+/*
+ * True when the command failed because the server closed a connection
+ * opened earlier (a Redis restart): not a time-out, which a second try
+ * would only double.
+ */
+static bool
+closed_by_server(const redisContext *failed)
+{
+	return failed->err == REDIS_ERR_EOF ||
+	    (failed->err == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE));
+}
+
+
 redisReply *
 redis_command(const char *format, ...)
 {
 	redisReply *reply;
+	bool reused = context != NULL;
 	va_list ap;
 
 	if (!connect_if_needed(false))
@@ -104,6 +119,21 @@ redis_command(const char *format, ...)
 	va_start(ap, format);
 	reply = redisvCommand(context, format, ap);
 	va_end(ap);
+
+	/*
+	 * A connection that the server closed while this worker was idle is
+	 * only noticed now: reconnect and send the command once more, so the
+	 * first request after a Redis restart is served like the others.
+	 */
+	if (reply == NULL && reused && closed_by_server(context)) {
+		log_warn("Redis connection closed by the server: reconnecting once");
+		redis_close();
+		if (!connect_if_needed())
+			return NULL;
+		va_start(ap, format);
+		reply = redisvCommand(context, format, ap);
+		va_end(ap);
+	}
 
 	/* After a failed command the hiredis context is dead and must be dropped. */
 	if (reply == NULL) {
