@@ -123,6 +123,8 @@ execute_create(struct command_run *run, struct error *err)
 	struct company_create_facts facts = {&call_center, NULL, &target, &actor_company};
 	bool ok;
 
+	/* Every state is freed below, also when a load fails before reaching it. */
+	company_init(&target, run->cmd.aggregate_uid);
 	company_init(&call_center, call_center_uid != NULL ? call_center_uid : "");
 	company_init(&holding, holding_uid != NULL ? holding_uid : "");
 	company_init(&actor_company, "");
@@ -243,7 +245,10 @@ execute_update(struct command_run *run, struct error *err)
 		facts.agency_uid = agency_uid;
 	}
 
+	/* Every state is freed below, also when a load fails before reaching it. */
+	company_init(&target, run->cmd.aggregate_uid);
 	company_init(&holding, holding_uid != NULL ? holding_uid : "");
+	company_init(&actor_company, "");
 	ok = facts_load_company(run->cmd.aggregate_uid, &target, &run->expected_version, err) &&
 	    (holding_uid == NULL || facts_load_company(holding_uid, &holding, NULL, err)) &&
 	    load_actor_company(run->cmd.actor, &actor_company, err);

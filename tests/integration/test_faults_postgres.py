@@ -19,8 +19,10 @@ from fault_tools import (
     call_center_body,
     feed_next,
     journal_since,
+    master_pid,
     terminate_api_backends,
     wait_for,
+    worker_pids,
 )
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -115,6 +117,8 @@ class HeldLock:
 
 
 def assert_timed_out(response, timeout, elapsed):
+    """RESPONSE is the application's 503 after statement_timeout; ELAPSED is
+    how long it took, in seconds."""
     assert response.status == 503, response
     assert response.header("content-type") == JSON_TYPE
     assert response.json()["errorType"] == "ServiceUnavailable"
@@ -172,3 +176,27 @@ def test_other_tenant_unaffected_by_a_held_lock(env, other_su, superuser_sql):
 
     assert response.status == 201, response
     assert elapsed < 1.0, elapsed
+
+
+def test_update_failing_to_load_its_stream_keeps_worker_alive(env, su, superuser_sql):
+    """Regression: when loading the target's stream failed, the update path
+    freed a company state it had never initialised (a crash, or a report
+    of AddressSanitizer)."""
+    timeout = statement_timeout_seconds(env)
+    schema = f"t_{env['PERFIMMO_TENANT']}"
+    center = call_center_body("centre verrouillé")
+    center_uid = su.post(COMPANIES, center).json()["events"][0]["aggregateUid"]
+    master = master_pid(env)
+    workers = worker_pids(master)
+    start = feed_next(su)
+
+    # The events table locked: the command waits in journal_load until the time-out.
+    with HeldLock(env, superuser_sql, f"LOCK TABLE {schema}.events IN ACCESS EXCLUSIVE MODE",
+                  timeout + 1.5):
+        response = su.patch(f"{COMPANIES}/{center_uid}", {
+            "processUid": str(uuid.uuid4()), "name": "renommé",
+            "updatedDate": "2021-02-01", "commandType": "UpdateCallCenter"})
+
+    assert_timed_out(response, timeout, timeout)
+    assert worker_pids(master) == workers
+    assert journal_since(su, start) == []
