@@ -19,7 +19,7 @@ from pathlib import Path
 COMPANIES = "/api/vEvent/clientcompanies"
 
 # Statuses a client may meet while a fault lasts: success, the duplicate
-# answer to a retry, and 503 for requests caught by the fault.
+# response to a retry, and 503 for requests caught by the fault.
 EXPECTED_STATUSES = {200, 201, 409, 503}
 
 
@@ -84,7 +84,7 @@ class Command:
         self.path = path
         self.body = body
         self.process_uid = body["processUid"]
-        self.events = None          # the events of the accepted answer
+        self.events = None          # the events of the accepted response
         self.outcome = "unknown"    # accepted, rejected or unknown
         self.answers = []           # every status (or error name) met
 
@@ -190,7 +190,7 @@ class WriteLoad:
 
 def assert_journal_matches(load, entries):
     """Every command a client saw accepted is in ENTRIES (feed entries read
-    after the load's start) exactly once, with the events it was answered;
+    after the load's start) exactly once, with the events of its response;
     nothing else of the load's processUids is there, and no event is there
     twice."""
     by_process = {}

@@ -4,14 +4,21 @@ answers the excess 429 TooManyRequests at once (nginx/perfimmo-site.conf).
 
 Bound stated by this test: while 48 connections flood demo.perfimmo.test
 with one API key, the 99th percentile latency of other.perfimmo.test's
-reads stays under 300 ms."""
+reads stays under 300 ms (600 ms for the build with AddressSanitizer, whose
+requests cost about twice as much)."""
 
 import threading
 import time
+from pathlib import Path
 
 FLOOD_THREADS = 48
 FLOOD_SECONDS = 3.0
 OTHER_P99_BOUND = 0.3
+
+
+def latency_bound(env):
+    sanitized = b"__asan_init" in Path(env["PERFIMMO_API"]).read_bytes()
+    return OTHER_P99_BOUND * (2 if sanitized else 1)
 
 
 def percentile(values, fraction):
@@ -51,7 +58,7 @@ class Flood:
             thread.join(timeout=15)
 
 
-def test_flood_on_demo_leaves_other_tenant_fast(su, other_su):
+def test_flood_on_demo_leaves_other_tenant_fast(env, su, other_su):
     latencies, statuses = [], []
     with Flood(su) as flood:
         time.sleep(0.5)
@@ -63,7 +70,7 @@ def test_flood_on_demo_leaves_other_tenant_fast(su, other_su):
             time.sleep(0.02)
 
     assert set(statuses) == {200}, statuses
-    assert percentile(latencies, 0.99) < OTHER_P99_BOUND, sorted(latencies)[-5:]
+    assert percentile(latencies, 0.99) < latency_bound(env), sorted(latencies)[-5:]
     assert set(flood.statuses) <= {200, 429}, set(flood.statuses)
     assert flood.statuses.count(200) > 100
 

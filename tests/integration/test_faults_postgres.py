@@ -1,7 +1,7 @@
 """PostgreSQL failing under a write load: a restart, killed backends and
 statement time-outs. Requests caught by the fault get 503 (never 500, never
 a hang), workers reconnect by themselves, and after the clients' retries
-the journal holds exactly the commands they saw accepted."""
+the journal contains exactly the commands they saw accepted."""
 
 import re
 import subprocess
@@ -84,9 +84,9 @@ def test_after_terminated_backends_at_most_one_failure_per_worker(request, super
 
 
 def test_no_prepared_statement_error_in_postgres_log(env):
+    # The log line prefix carries no SQLSTATE: look for the message itself.
     log = Path(env["PERFIMMO_PG_LOG"]).read_text(errors="replace")
-    assert "26000" not in log
-    assert "prepared statement" not in log
+    assert not re.search(r"prepared statement \S+ does not exist", log)
 
 
 class HeldLock:

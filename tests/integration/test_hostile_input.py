@@ -1,6 +1,6 @@
 """Hostile input over HTTPS: SQL injection strings, header injection,
 oversized headers, odd paths, huge arrays and numbers, control characters,
-long strings, pipelining and HTTP/2. Each gets its documented answer, text
+long strings, pipelining and HTTP/2. Each gets its documented status, text
 is stored and returned verbatim, and a rejected request stores nothing.
 (Strict JSON, invalid UTF-8 and lone surrogates are in test_foundation_app.py.)"""
 
@@ -85,14 +85,15 @@ def test_injection_strings_stored_verbatim_in_every_text_field(su, text):
         "updatedDate": "2021-02-01", "commandType": "UpdateCallCenter"})
     assert renamed.status == 200, renamed
 
-    # No pg_sleep ran, and the journal holds exactly the strings sent.
+    # No pg_sleep ran, and the journal contains exactly the strings sent.
     assert time.monotonic() - began < 4.0
     events = [entry["event"] for entry in journal_since(su, start)]
     assert [e["name"] for e in events[:2]] == [text, text]
     stored_agency = events[2]["agency"]
     for key in ("name", "extName", "ref", "sda", "group", "fax"):
         assert stored_agency[key] == text, key
-    assert stored_agency["phones"] == [text] and stored_agency["emails"] == [text]
+    assert stored_agency["phones"] == [text]
+    assert stored_agency["emails"] == [text]
     assert all(stored_agency["address"][k] == text for k in ("number", "street", "city"))
     assert events[3]["name"] == text + text
     assert events == ([center.json()["events"][0], account.json()["events"][0]]
@@ -314,7 +315,7 @@ def random_text(length, alphabet):
                                       "éàüßœ€😀𝄞中文字"])
 def test_longest_valid_names_stored(su, alphabet):
     """Regression: a 10 000-code-point name once overflowed the btree sort
-    index of the read model and answered 500 (SQLSTATE 54000)."""
+    index of the read model and returned 500 (SQLSTATE 54000)."""
     name = random_text(10000, alphabet)
     center = su.post(COMPANIES, call_center_body(name))
     assert center.status == 201, center
@@ -380,7 +381,7 @@ def curl_http2(env, *args):
     output = subprocess.run(command, capture_output=True, timeout=20).stdout
     body, _, tail = output.rpartition(b"\n")
     version, code = tail.decode().split()
-    # curl prints 0 and 000 when nginx reset the stream instead of answering.
+    # curl prints 0 and 000 when nginx reset the stream instead of sending a response.
     return version, int(code), body
 
 
@@ -395,7 +396,8 @@ def test_http2_command_and_hostile_header(env, su):
     # The same command again over HTTP/2: the stored answer, once.
     version, code, again = curl_http2(env, "-H", f"Authorization: {env['PERFIMMO_API_KEY']}",
                                       "-H", "Content-Type: application/json", "--data-binary", body, url)
-    assert code == 409 and json.loads(again)["events"] == json.loads(answer)["events"]
+    assert code == 409
+    assert json.loads(again)["events"] == json.loads(answer)["events"]
 
     start = feed_next(su)
     version, code, answer = curl_http2(env, "-H", f"Authorization: {env['PERFIMMO_API_KEY']}",
