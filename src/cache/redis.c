@@ -128,7 +128,7 @@ redis_command(const char *format, ...)
 	if (reply == NULL && reused && closed_by_server(context)) {
 		log_warn("Redis connection closed by the server: reconnecting once");
 		redis_close();
-		if (!connect_if_needed())
+		if (!connect_if_needed(true))
 			return NULL;
 		va_start(ap, format);
 		reply = redisvCommand(context, format, ap);
