@@ -58,6 +58,8 @@ set_company(const char *uid, enum company_kind kind, const char *call_center)
 static void
 set_patrimony(size_t index, const char *uid, bool exists, const char *company_uid)
 {
+	/* A test may set a patrimony that start() set already: free that one first. */
+	patrimony_free(&patrimonies[index].state);
 	memset(&patrimonies[index], 0, sizeof(patrimonies[index]));
 	patrimony_init(&patrimonies[index].state, uid);
 	patrimonies[index].state.exists = exists;
