@@ -4,9 +4,11 @@ Each test sends from its own loopback address (127.0.0.x), so the address
 counters of one test never block another.
 """
 
+import re
 import shlex
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +36,12 @@ def call_center(api, su):
 @pytest.fixture
 def user(env, api, su, call_center):
     return make_user(env, api, su, "ReferenceCallCenterUser", call_center)
+
+
+def pool_size(env):
+    """The number of workers in the stack's configuration."""
+    text = Path(env["PERFIMMO_CONFIG"]).read_text()
+    return int(re.search(r"^workers\s*=\s*(\d+)", text, re.M).group(1))
 
 
 def client_from(env, client_for, last_octet):
@@ -93,8 +101,8 @@ def test_limit_holds_while_redis_is_down(env, client_for, user, api):
     subprocess.run(redis + ["client", "pause", str(pause_ms), "ALL"], check=True, timeout=10,
                    capture_output=True)
     resumes = time.monotonic() + pause_ms / 1000
-    # Two workers, each allowing PER_LOGIN failures of its own.
-    for _ in range(4 * PER_LOGIN):
+    # Each worker allows PER_LOGIN failures of its own.
+    for _ in range((pool_size(env) + 2) * PER_LOGIN):
         statuses.append(attempt(client, user.login, WRONG).status)
         if statuses[-1] == 429 or time.monotonic() > resumes - 0.5:
             break
