@@ -49,7 +49,9 @@ strbuf_append(struct strbuf *buf, const char *bytes, size_t len)
 {
 	if (!reserve(buf, len))
 		return;
-	memcpy(buf->data + buf->len, bytes, len);
+	/* BYTES may be NULL with LEN 0 (an empty buffer's data): skip memcpy. */
+	if (len > 0)
+		memcpy(buf->data + buf->len, bytes, len);
 	buf->len += len;
 	buf->data[buf->len] = '\0';
 }
