@@ -9,13 +9,18 @@ requests cost about twice as much). Measured on a 2-core machine where the
 flooding client threads share the CPU with nginx, the workers and
 PostgreSQL, p99 came out between 0.2 and 0.45 s."""
 
+import socket
 import threading
 import time
 from pathlib import Path
 
+from perfimmo_client import split_address, tls_context
+
 FLOOD_THREADS = 48
 FLOOD_SECONDS = 3.0
 OTHER_P99_BOUND = 0.5
+# limit_conn perfimmo_key_conn in nginx/perfimmo-server.conf.in.
+PER_KEY_BOUND = 32
 
 
 def latency_bound(env):
@@ -77,15 +82,48 @@ def test_flood_on_demo_leaves_other_tenant_fast(env, su, other_su):
     assert flood.statuses.count(200) > 100
 
 
-def test_excess_requests_get_429_json_with_retry_after(su):
-    with Flood(su) as flood:
-        time.sleep(1.0)
-    assert flood.limited, f"no 429 among {len(flood.statuses)} flood requests"
-    response = flood.limited[0]
+def open_held_request(env):
+    """A TLS connection whose POST has its headers sent and its body not:
+    nginx counts it as a request in flight for the API key until it ends."""
+    raw = socket.create_connection(split_address(env["PERFIMMO_CONNECT"]), 10)
+    tls = tls_context(env["PERFIMMO_CA_FILE"]).wrap_socket(raw, server_hostname=env["PERFIMMO_HOST"])
+    tls.sendall((f"POST /api/vEvent/clientcompanies HTTP/1.1\r\nHost: {env['PERFIMMO_HOST']}\r\n"
+                 f"Authorization: {env['PERFIMMO_API_KEY']}\r\n"
+                 "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{").encode())
+    return tls
+
+
+def test_requests_over_key_bound_get_429_json_with_retry_after(env, su, other_su):
+    held = []
+    try:
+        for _ in range(PER_KEY_BOUND):
+            held.append(open_held_request(env))
+        time.sleep(0.3)
+
+        response = su.get("/api/v1/events?limit=1")
+        other = other_su.get("/api/v1/events?limit=1")
+    finally:
+        for connection in held:
+            connection.close()
+
+    assert response.status == 429, response
     assert response.header("content-type") == "application/json; charset=utf-8"
     assert response.json()["errorType"] == "TooManyRequests"
     assert response.header("retry-after") == "1"
     assert response.header("strict-transport-security").startswith("max-age=")
+    # Another key (here of the other tenant) is not limited.
+    assert other.status == 200, other
+    # Once the held requests end, the key is served again.
+    assert wait_for_status(su, 200)
+
+
+def wait_for_status(client, status, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get("/api/v1/events?limit=1").status == status:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_api_key_never_logged(env, su, access_log):
