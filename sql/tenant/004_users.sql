@@ -18,7 +18,8 @@ CREATE TABLE users (
 	is_active boolean NOT NULL DEFAULT true,
 	position bigint NOT NULL
 );
-CREATE INDEX users_company_sort ON users (company_uid, last_name_folded, first_name_folded, uid);
+-- Sort keys are indexed by a prefix: a btree entry is bounded, names are not.
+CREATE INDEX users_company_sort ON users (company_uid, left(last_name_folded, 256), left(first_name_folded, 256));
 
 -- Managed agencies (executives) and patrimonies (patrimony managers), in
 -- the order they were given: position of the event, then rank in it.

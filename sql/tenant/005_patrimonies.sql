@@ -51,7 +51,9 @@ CREATE TABLE patrimonies (
 	company_uid uuid NOT NULL,
 	position bigint NOT NULL
 );
-CREATE INDEX patrimonies_sort ON patrimonies (ref_folded, uid);
+-- Text keys are indexed by a 256-character prefix (sorts) or by hash
+-- (equality): a btree entry is bounded, a valid string is not.
+CREATE INDEX patrimonies_sort ON patrimonies (left(ref_folded, 256));
 CREATE INDEX patrimonies_company ON patrimonies (company_uid);
 CREATE INDEX patrimonies_search_trgm ON patrimonies USING gin (search_folded perfimmo_ext.gin_trgm_ops);
 
@@ -85,8 +87,8 @@ CREATE TABLE patrimony_addresses (
 );
 CREATE INDEX patrimony_addresses_patrimony ON patrimony_addresses (patrimony_uid, ordinal);
 CREATE INDEX patrimony_addresses_geo ON patrimony_addresses USING gist (geo_point);
-CREATE INDEX patrimony_addresses_google ON patrimony_addresses (google_place_id);
-CREATE INDEX patrimony_addresses_data_gouv ON patrimony_addresses (data_gouv_id);
+CREATE INDEX patrimony_addresses_google ON patrimony_addresses USING hash (google_place_id);
+CREATE INDEX patrimony_addresses_data_gouv ON patrimony_addresses USING hash (data_gouv_id);
 
 CREATE TABLE lots (
 	uid uuid PRIMARY KEY,
@@ -99,9 +101,9 @@ CREATE TABLE lots (
 	deleted boolean NOT NULL DEFAULT false,
 	position bigint NOT NULL
 );
-CREATE INDEX lots_patrimony_sort ON lots (patrimony_uid, ref_folded, uid) WHERE NOT deleted;
-CREATE INDEX lots_company_ref ON lots (company_uid, ref) WHERE NOT deleted;
-CREATE INDEX lots_patrimony_number ON lots (patrimony_uid, lot_number) WHERE NOT deleted;
+CREATE INDEX lots_patrimony_sort ON lots (patrimony_uid, left(ref_folded, 256)) WHERE NOT deleted;
+CREATE INDEX lots_company_ref ON lots USING hash (ref) WHERE NOT deleted;
+CREATE INDEX lots_patrimony_number ON lots USING hash (lot_number) WHERE NOT deleted;
 
 CREATE TABLE lot_addresses (
 	uid uuid PRIMARY KEY,
@@ -118,8 +120,8 @@ CREATE TABLE lot_addresses (
 CREATE INDEX lot_addresses_lot ON lot_addresses (lot_uid, ordinal);
 CREATE INDEX lot_addresses_building ON lot_addresses (building_uid);
 CREATE INDEX lot_addresses_geo ON lot_addresses USING gist (geo_point);
-CREATE INDEX lot_addresses_google ON lot_addresses (google_place_id);
-CREATE INDEX lot_addresses_data_gouv ON lot_addresses (data_gouv_id);
+CREATE INDEX lot_addresses_google ON lot_addresses USING hash (google_place_id);
+CREATE INDEX lot_addresses_data_gouv ON lot_addresses USING hash (data_gouv_id);
 
 CREATE TABLE provider_contacts (
 	uid uuid PRIMARY KEY,
@@ -134,7 +136,7 @@ CREATE TABLE provider_contacts (
 	provider_company_uid uuid,
 	position bigint NOT NULL
 );
-CREATE INDEX provider_contacts_sort ON provider_contacts (label_folded, uid);
+CREATE INDEX provider_contacts_sort ON provider_contacts (left(label_folded, 256));
 CREATE INDEX provider_contacts_search_trgm ON provider_contacts USING gin (search_folded perfimmo_ext.gin_trgm_ops);
 CREATE INDEX provider_contacts_provider_company ON provider_contacts (provider_company_uid);
 

@@ -246,8 +246,9 @@ CREATE INDEX tickets_agencies ON tickets USING gin (agency_uids);
 CREATE INDEX tickets_patrimony ON tickets (patrimony_uid);
 CREATE INDEX tickets_company ON tickets (company_uid, created DESC);
 CREATE INDEX tickets_call_center ON tickets (call_center_uid, created DESC);
-CREATE INDEX tickets_city ON tickets (city_folded);
-CREATE INDEX tickets_call_purpose ON tickets (call_purpose_folded);
+-- Equality filters on free text use hash indexes: a btree entry is bounded.
+CREATE INDEX tickets_city ON tickets USING hash (city_folded);
+CREATE INDEX tickets_call_purpose ON tickets USING hash (call_purpose_folded);
 CREATE INDEX tickets_assignee ON tickets (assignee_provider_uid);
 CREATE INDEX tickets_providers ON tickets USING gin (provider_uids);
 CREATE INDEX tickets_search ON tickets USING gin (search_folded perfimmo_ext.gin_trgm_ops);

@@ -191,7 +191,7 @@ companies_users(const char *company_uid, enum active_filter active,
 		" WHERE u.company_uid = $1::uuid"
 		"   AND ($2::boolean IS NULL OR u.is_active = $2::boolean)",
 		params, 2, USER_VIEW, NULL, 0,
-		"u.last_name_folded, u.first_name_folded, u.uid",
+		"left(u.last_name_folded, 256), u.last_name_folded, left(u.first_name_folded, 256), u.first_name_folded, u.uid",
 	};
 
 	return page_fetch(page, &query, err);

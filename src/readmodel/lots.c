@@ -33,7 +33,7 @@ lots_list(const char *patrimony_uid, char **building_uids, const char *base_url,
 	query.item = item;
 	query.extra = extra;
 	query.extra_count = 1;
-	query.order = "l.ref_folded, l.uid";
+	query.order = "left(l.ref_folded, 256), l.ref_folded, l.uid";
 	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;

@@ -102,7 +102,7 @@ patrimonies_list(const struct patrimony_filter *filter, const struct actor *acto
 		add_near(&b, filter);
 
 	query.item = "patrimony_view(p.uid, false)";
-	query.order = "p.ref_folded, p.uid";
+	query.order = "left(p.ref_folded, 256), p.ref_folded, p.uid";
 	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;

@@ -58,7 +58,7 @@ providers_list(const struct provider_filter *filter, const struct actor *actor,
 	query.item = item;
 	query.extra = extra;
 	query.extra_count = 2;
-	query.order = "c.label_folded, c.uid";
+	query.order = "left(c.label_folded, 256), c.label_folded, c.uid";
 	ok = page_fetch_from(page, &b, &query, err);
 	sql_builder_free(&b);
 	return ok;
