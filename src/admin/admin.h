@@ -44,5 +44,6 @@ bool migrate_tenant(struct admin *admin, const struct tenant *tenant);
 int tenant_command(struct admin *admin, int argc, char **argv);
 int users_command(struct admin *admin, const char *noun, int argc, char **argv);
 int rebuild_command(struct admin *admin, int argc, char **argv);
+int import_command(struct admin *admin, int argc, char **argv);
 
 #endif

@@ -23,6 +23,9 @@ usage(FILE *out)
 	    "  key list --tenant T                      list API keys (ids, users, labels)\n"
 	    "  key revoke --tenant T --id ID            delete an API key\n"
 	    "  rebuild --tenant T                       rebuild the read-model tables from the journal\n"
+	    "  import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] [--lang fr|en]\n"
+	    "         [--batch N] FILE...             send the commands of JSON Lines files and\n"
+	    "                                           onboarding sheets (CSV) through the write API\n"
 	    "  -c FILE   configuration file (default %s)\n",
 	    CONFIG_DEFAULT_PATH);
 }
@@ -156,6 +159,8 @@ main(int argc, char **argv)
 
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = migrate_command(&admin, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "import") == 0)
+		rc = import_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "rebuild") == 0)
 		rc = rebuild_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "tenant") == 0)

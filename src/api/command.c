@@ -149,37 +149,25 @@ set_sent_date(struct command *cmd)
 }
 
 
-/* Sends the 409 of a duplicate processUid, with the stored events for the same user. */
+/* Records the 409 of a duplicate processUid, with the stored events for the same user. */
 static void
-reply_duplicate(struct command_run *run, const char *user_uid, struct strbuf *events)
+note_duplicate(struct command_run *run, const char *user_uid, struct strbuf *events,
+    struct command_outcome *out)
 {
-	struct request *req = run->ctx->req;
-	struct error err;
-	struct strbuf body;
-	char *error_body;
-
-	error_set(&err, ERR_COMMAND_ALREADY_SENT,
+	error_set(&out->err, ERR_COMMAND_ALREADY_SENT,
 	    "une commande avec le processUid %s a déjà été acceptée",
 	    "a command with processUid %s was already accepted", run->cmd.process_uid);
-	log_info("%s: %s", error_name(err.type), err.message_en);
-
-	error_body = response_error_body(&err, req->english);
-	strbuf_init(&body);
-	strbuf_append(&body, error_body, strlen(error_body) - 1);
-	if (strcmp(user_uid, run->cmd.actor->uid) == 0) {
-		strbuf_puts(&body, ",\"events\":");
-		strbuf_append(&body, events->data, events->len);
-	}
-	strbuf_puts(&body, "}");
-	response_raw(req, error_status(err.type), body.data, body.len);
-
-	strbuf_free(&body);
-	free(error_body);
+	log_info("%s: %s", error_name(out->err.type), out->err.message_en);
+	out->status = error_status(out->err.type);
+	out->duplicate = true;
+	out->same_user = strcmp(user_uid, run->cmd.actor->uid) == 0;
+	if (out->same_user)
+		strbuf_append(&out->events, events->data, events->len);
 }
 
 
 enum attempt_result {
-	ATTEMPT_DONE,		/* committed, or a response was sent */
+	ATTEMPT_DONE,		/* committed, or found a duplicate */
 	ATTEMPT_FAILED,		/* ERR is set */
 	ATTEMPT_CONFLICT,	/* decide again on fresh state */
 };
@@ -187,8 +175,9 @@ enum attempt_result {
 
 static enum attempt_result
 attempt(struct command_run *run, const struct command_endpoint *endpoint,
-    const struct command_spec *spec, struct strbuf *stored, struct error *err)
+    const struct command_spec *spec, struct command_outcome *out)
 {
+	struct error *err = &out->err;
 	struct strbuf previous;
 	char user_uid[37] = "";
 	bool found = false;
@@ -202,7 +191,7 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 		goto fail;
 	if (found) {
 		journal_rollback();
-		reply_duplicate(run, user_uid, &previous);
+		note_duplicate(run, user_uid, &previous, out);
 		strbuf_free(&previous);
 		return ATTEMPT_DONE;
 	}
@@ -215,7 +204,7 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 
 	appended = journal_append(endpoint->aggregate_type, run->cmd.aggregate_uid,
 	    run->expected_version, run->events, run->cmd.process_uid,
-	    run->cmd.actor->uid, stored, err);
+	    run->cmd.actor->uid, &out->events, err);
 	if (appended == JOURNAL_CONFLICT) {
 		journal_rollback();
 		strbuf_free(&previous);
@@ -224,6 +213,7 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 	if (appended == JOURNAL_FAILED || !journal_commit(err))
 		goto fail;
 
+	out->status = endpoint->creates ? 201 : 200;
 	strbuf_free(&previous);
 	return ATTEMPT_DONE;
 
@@ -235,59 +225,124 @@ fail:
 
 
 void
-command_handle(struct context *ctx, const struct command_endpoint *endpoint)
+command_outcome_init(struct command_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	error_clear(&out->err);
+	strbuf_init(&out->events);
+}
+
+
+void
+command_outcome_free(struct command_outcome *out)
+{
+	strbuf_free(&out->events);
+}
+
+
+static void
+refuse(struct command_outcome *out)
+{
+	out->status = error_status(out->err.type);
+	strbuf_reset(&out->events);
+}
+
+
+void
+command_run(struct context *ctx, const struct command_endpoint *endpoint,
+    struct command_outcome *out)
 {
 	const struct command_spec *spec = NULL;
 	struct command_run run;
-	struct strbuf stored;
-	struct error err;
 	enum attempt_result result = ATTEMPT_CONFLICT;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	run.cmd.actor = &ctx->actor;
-	strbuf_init(&stored);
-	error_clear(&err);
 
-	run.cmd.body = decode(&run, endpoint, &spec, &err);
+	run.cmd.body = decode(&run, endpoint, &spec, &out->err);
 	if (run.cmd.body == NULL) {
-		response_error(ctx->req, &err);
+		refuse(out);
 		return;
 	}
 	run.cmd.type = spec->type;
-	if (spec->check != NULL && !spec->check(&run, &err)) {
-		response_error(ctx->req, &err);
+	if (spec->check != NULL && !spec->check(&run, &out->err)) {
+		refuse(out);
 		json_object_put(run.cmd.body);
 		return;
 	}
 
 	for (int i = 0; i < MAX_ATTEMPTS && result == ATTEMPT_CONFLICT; i++) {
-		strbuf_reset(&stored);
+		strbuf_reset(&out->events);
 		json_object_put(run.events);
 		run.events = NULL;
-		result = attempt(&run, endpoint, spec, &stored, &err);
+		result = attempt(&run, endpoint, spec, out);
 		if (result == ATTEMPT_CONFLICT)
 			log_warn("stream %s moved under the command lock: deciding again",
 			    run.cmd.aggregate_uid);
 	}
 
 	if (result == ATTEMPT_CONFLICT)
-		error_set(&err, ERR_SERVICE_UNAVAILABLE,
+		error_set(&out->err, ERR_SERVICE_UNAVAILABLE,
 		    "conflit d'écriture persistant, réessayez avec le même processUid",
 		    "persistent write conflict, retry with the same processUid");
-	if (result != ATTEMPT_DONE) {
-		response_error(ctx->req, &err);
-	} else if (ctx->req->status == 0) {
-		struct strbuf body;
-		strbuf_init(&body);
-		strbuf_puts(&body, "{\"events\":");
-		strbuf_append(&body, stored.data, stored.len);
-		strbuf_puts(&body, "}");
-		response_raw(ctx->req, endpoint->creates ? 201 : 200, body.data, body.len);
-		strbuf_free(&body);
-	}
+	if (result != ATTEMPT_DONE)
+		refuse(out);
 
 	json_object_put(run.events);
 	json_object_put(run.cmd.body);
-	strbuf_free(&stored);
+}
+
+
+/* Sends the 409 of a duplicate: the error body, plus the stored events for the same user. */
+static void
+reply_duplicate(struct request *req, const struct command_outcome *out)
+{
+	struct strbuf body;
+	char *error_body = response_error_body(&out->err, req->english);
+
+	strbuf_init(&body);
+	strbuf_append(&body, error_body, strlen(error_body) - 1);
+	if (out->same_user) {
+		strbuf_puts(&body, ",\"events\":");
+		strbuf_append(&body, out->events.data, out->events.len);
+	}
+	strbuf_puts(&body, "}");
+	response_raw(req, out->status, body.data, body.len);
+	strbuf_free(&body);
+	free(error_body);
+}
+
+
+void
+command_handle(struct context *ctx, const struct command_endpoint *endpoint)
+{
+	struct command_outcome out;
+	struct strbuf body;
+
+	command_outcome_init(&out);
+	command_run(ctx, endpoint, &out);
+
+	if (out.duplicate) {
+		reply_duplicate(ctx->req, &out);
+	} else if (out.status >= 400) {
+		response_error(ctx->req, &out.err);
+	} else {
+		strbuf_init(&body);
+		strbuf_puts(&body, "{\"events\":");
+		strbuf_append(&body, out.events.data, out.events.len);
+		strbuf_puts(&body, "}");
+		response_raw(ctx->req, out.status, body.data, body.len);
+		strbuf_free(&body);
+	}
+	command_outcome_free(&out);
+}
+
+
+void
+command_route(void *context)
+{
+	struct context *ctx = context;
+
+	command_handle(ctx, ctx->route->data);
 }

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "common/schema.h"
+#include "common/strbuf.h"
 #include "domain/domain.h"
 #include "handlers.h"
 
@@ -61,8 +62,45 @@ struct command_endpoint {
 	const struct command_spec *specs;
 };
 
+/*
+ * What one command came to, without any response sent: the status the API
+ * answers with and, on success, the stored events.  A duplicate processUid
+ * is a 409 CommandAlreadySent; EVENTS then holds the events stored the
+ * first time when the same user sent it.
+ */
+struct command_outcome {
+	int status;			/* 200 or 201, else the status of ERR */
+	struct error err;		/* set when status >= 400 */
+	bool duplicate;			/* 409 CommandAlreadySent */
+	bool same_user;			/* duplicate sent by the same user */
+	struct strbuf events;		/* JSON array text of the stored events */
+};
+
+/* Prepares OUT for a run; command_outcome_free releases it. */
+void command_outcome_init(struct command_outcome *out);
+void command_outcome_free(struct command_outcome *out);
+
+/*
+ * Runs the command in CTX's request body (req->body, req->params) against
+ * ENDPOINT: decoding, validation, then decide and append in a transaction
+ * under the tenant's command lock (a savepoint when journal_batch_begin
+ * opened a batch).  Fills OUT; sends nothing.
+ */
+void command_run(struct context *ctx, const struct command_endpoint *endpoint,
+    struct command_outcome *out);
+
 /* Runs the command in the request body against ENDPOINT and sends the response. */
 void command_handle(struct context *ctx, const struct command_endpoint *endpoint);
+
+/*
+ * Runs a command given as METHOD, PATH and BODY (LEN bytes) outside
+ * FastCGI, as the write API would: PATH finds its endpoint in the API's
+ * route table (404, 405 or 400 otherwise, and 404 for a path that takes no
+ * command), BODY is held to the configured size limit (413).  CTX gives
+ * the config, the tenant and the actor; its request is filled here.
+ */
+void command_run_body(struct context *ctx, const char *method, const char *path,
+    const char *body, size_t len, struct command_outcome *out);
 
 /* Writes a new random (version 4) SafeUUID into OUT. */
 void command_new_uid(char out[37]);

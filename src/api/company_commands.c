@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "db/pg.h"
 #include "domain/company.h"
 #include "facts.h"
@@ -299,35 +300,7 @@ static const struct command_spec agency_specs[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command_endpoint create_endpoint = {"company", true, -1, create_specs};
-static const struct command_endpoint update_endpoint = {"company", false, 0, update_specs};
-static const struct command_endpoint create_agency_endpoint = {"company", true, 0, create_agency_specs};
-static const struct command_endpoint agency_endpoint = {"company", false, 0, agency_specs};
-
-
-void
-company_post(void *context)
-{
-	command_handle(context, &create_endpoint);
-}
-
-
-void
-company_patch(void *context)
-{
-	command_handle(context, &update_endpoint);
-}
-
-
-void
-agency_post(void *context)
-{
-	command_handle(context, &create_agency_endpoint);
-}
-
-
-void
-agency_patch(void *context)
-{
-	command_handle(context, &agency_endpoint);
-}
+const struct command_endpoint company_create_endpoint = {"company", true, -1, create_specs};
+const struct command_endpoint company_update_endpoint = {"company", false, 0, update_specs};
+const struct command_endpoint agency_create_endpoint = {"company", true, 0, create_agency_specs};
+const struct command_endpoint agency_update_endpoint = {"company", false, 0, agency_specs};

@@ -9,15 +9,21 @@
 #include "common/config.h"
 #include "db/tenant.h"
 #include "http/request.h"
+#include "http/router.h"
 
 struct context {
 	struct request *req;
+	const struct route *route;	/* the matched route, once routing is done */
 	const struct config *config;
 	struct tenant tenant;
 	struct actor actor;		/* who acts; empty for public routes */
 };
 
 void health_get(void *context);
+
+/* Runs the command endpoint of a ROUTE_COMMAND route (command.c). */
+void command_route(void *context);
+
 void events_feed_get(void *context);
 
 void clientcompanies_get(void *context);
@@ -34,21 +40,9 @@ void subscription_delete(void *context);
 void subscription_secret_post(void *context);
 void subscription_deliveries_get(void *context);
 
-void company_post(void *context);
-void company_patch(void *context);
-void agency_post(void *context);
-void agency_patch(void *context);
 
 void login_post(void *context);
 void logout_post(void *context);
-void user_post(void *context);
-void user_patch(void *context);
-void patrimony_post(void *context);
-void patrimony_patch(void *context);
-void lot_post(void *context);
-void lot_patch(void *context);
-void provider_contact_post(void *context);
-void provider_contact_patch(void *context);
 
 void patrimonies_get(void *context);
 void patrimony_get(void *context);
@@ -58,8 +52,6 @@ void lot_get(void *context);
 void providers_get(void *context);
 void provider_get(void *context);
 void providers_suggest_get(void *context);
-void ticket_post(void *context);
-void ticket_patch(void *context);
 void ticket_detail_get(void *context);
 void ticket_list_get(void *context);
 void ticket_export_get(void *context);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "domain/lot.h"
 #include "facts.h"
 #include "shared_schemas.h"
@@ -199,19 +200,5 @@ static const struct command_spec update_specs[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command_endpoint create_endpoint = {"lot", true, -1, create_specs};
-static const struct command_endpoint update_endpoint = {"lot", false, 0, update_specs};
-
-
-void
-lot_post(void *context)
-{
-	command_handle(context, &create_endpoint);
-}
-
-
-void
-lot_patch(void *context)
-{
-	command_handle(context, &update_endpoint);
-}
+const struct command_endpoint lot_create_endpoint = {"lot", true, -1, create_specs};
+const struct command_endpoint lot_update_endpoint = {"lot", false, 0, update_specs};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "domain/patrimony.h"
 #include "facts.h"
 #include "shared_schemas.h"
@@ -133,19 +134,5 @@ static const struct command_spec update_specs[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command_endpoint create_endpoint = {"patrimony", true, -1, create_specs};
-static const struct command_endpoint update_endpoint = {"patrimony", false, 0, update_specs};
-
-
-void
-patrimony_post(void *context)
-{
-	command_handle(context, &create_endpoint);
-}
-
-
-void
-patrimony_patch(void *context)
-{
-	command_handle(context, &update_endpoint);
-}
+const struct command_endpoint patrimony_create_endpoint = {"patrimony", true, -1, create_specs};
+const struct command_endpoint patrimony_update_endpoint = {"patrimony", false, 0, update_specs};

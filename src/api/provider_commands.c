@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "domain/provider_contact.h"
 #include "facts.h"
 #include "shared_schemas.h"
@@ -214,19 +215,5 @@ static const struct command_spec update_specs[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command_endpoint create_endpoint = {"providerContact", true, -1, create_specs};
-static const struct command_endpoint update_endpoint = {"providerContact", false, 0, update_specs};
-
-
-void
-provider_contact_post(void *context)
-{
-	command_handle(context, &create_endpoint);
-}
-
-
-void
-provider_contact_patch(void *context)
-{
-	command_handle(context, &update_endpoint);
-}
+const struct command_endpoint provider_contact_create_endpoint = {"providerContact", true, -1, create_specs};
+const struct command_endpoint provider_contact_update_endpoint = {"providerContact", false, 0, update_specs};

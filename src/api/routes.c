@@ -1,4 +1,5 @@
 /* Every path the API serves, with its methods and handler. */
+#include "command_endpoints.h"
 #include "handlers.h"
 #include "routes.h"
 
@@ -23,19 +24,19 @@ const struct route routes[] = {
 	{"/api/v1/subscriptions/{uid}/secret", METHOD_POST, ROUTE_BODY, subscription_secret_post},
 	{"/api/v1/subscriptions/{uid}/deliveries", METHOD_GET, ROUTE_NO_CACHE, subscription_deliveries_get},
 
-	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY, company_post},
-	{"/api/vEvent/clientcompanies/{uid}", METHOD_PATCH, ROUTE_BODY, company_patch},
-	{"/api/vEvent/clientcompanies/{uid}/agencies", METHOD_POST, ROUTE_BODY, agency_post},
-	{"/api/vEvent/clientcompanies/{uid}/agencies/{uid}", METHOD_PATCH, ROUTE_BODY, agency_patch},
-	{"/api/vEvent/users", METHOD_POST, ROUTE_BODY, user_post},
-	{"/api/vEvent/users/{uid}", METHOD_PATCH, ROUTE_BODY, user_patch},
+	{"/api/vEvent/clientcompanies", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &company_create_endpoint},
+	{"/api/vEvent/clientcompanies/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &company_update_endpoint},
+	{"/api/vEvent/clientcompanies/{uid}/agencies", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &agency_create_endpoint},
+	{"/api/vEvent/clientcompanies/{uid}/agencies/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &agency_update_endpoint},
+	{"/api/vEvent/users", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &user_create_endpoint},
+	{"/api/vEvent/users/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &user_update_endpoint},
 
-	{"/api/vEvent/patrimonies", METHOD_POST, ROUTE_BODY, patrimony_post},
-	{"/api/vEvent/patrimonies/{uid}", METHOD_PATCH, ROUTE_BODY, patrimony_patch},
-	{"/api/vEvent/lots", METHOD_POST, ROUTE_BODY, lot_post},
-	{"/api/vEvent/lots/{uid}", METHOD_PATCH, ROUTE_BODY, lot_patch},
-	{"/api/vEvent/providercontacts", METHOD_POST, ROUTE_BODY, provider_contact_post},
-	{"/api/vEvent/providercontacts/{uid}", METHOD_PATCH, ROUTE_BODY, provider_contact_patch},
+	{"/api/vEvent/patrimonies", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &patrimony_create_endpoint},
+	{"/api/vEvent/patrimonies/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &patrimony_update_endpoint},
+	{"/api/vEvent/lots", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &lot_create_endpoint},
+	{"/api/vEvent/lots/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &lot_update_endpoint},
+	{"/api/vEvent/providercontacts", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &provider_contact_create_endpoint},
+	{"/api/vEvent/providercontacts/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &provider_contact_update_endpoint},
 
 	{"/api/v1/patrimonies", METHOD_GET, 0, patrimonies_get},
 	{"/api/v1/patrimonies/{uid}", METHOD_GET, 0, patrimony_get},
@@ -46,9 +47,9 @@ const struct route routes[] = {
 	{"/api/v1/providercontacts/suggest", METHOD_GET, 0, providers_suggest_get},
 	{"/api/v1/providercontacts/{uid}", METHOD_GET, 0, provider_get},
 
-	{"/api/vEvent/tickets", METHOD_POST, ROUTE_BODY, ticket_post},
+	{"/api/vEvent/tickets", METHOD_POST, ROUTE_BODY | ROUTE_COMMAND, command_route, &ticket_open_endpoint},
 	{"/api/vEvent/tickets", METHOD_GET, 0, ticket_feed_get},
-	{"/api/vEvent/tickets/{uid}", METHOD_PATCH, ROUTE_BODY, ticket_patch},
+	{"/api/vEvent/tickets/{uid}", METHOD_PATCH, ROUTE_BODY | ROUTE_COMMAND, command_route, &ticket_update_endpoint},
 	{"/api/v1/tickets", METHOD_GET, 0, ticket_list_get},
 	{"/api/v1/tickets/export", METHOD_GET, 0, ticket_export_get},
 	{"/api/v1/tickets/stats", METHOD_GET, ROUTE_NO_CACHE, ticket_stats_get},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "domain/ticket.h"
 #include "facts.h"
 #include "handlers.h"
@@ -174,19 +175,5 @@ ticket_execute(struct command_run *run, struct error *err)
 }
 
 
-static const struct command_endpoint open_endpoint = {"ticket", true, -1, ticket_open_specs};
-static const struct command_endpoint increment_endpoint = {"ticket", false, 0, ticket_increment_specs};
-
-
-void
-ticket_post(void *context)
-{
-	command_handle(context, &open_endpoint);
-}
-
-
-void
-ticket_patch(void *context)
-{
-	command_handle(context, &increment_endpoint);
-}
+const struct command_endpoint ticket_open_endpoint = {"ticket", true, -1, ticket_open_specs};
+const struct command_endpoint ticket_update_endpoint = {"ticket", false, 0, ticket_increment_specs};

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "command_endpoints.h"
 #include "db/pg.h"
 #include "domain/user.h"
 #include "facts.h"
@@ -236,19 +237,5 @@ static const struct command_spec update_specs[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command_endpoint reference_endpoint = {"user", true, -1, reference_specs};
-static const struct command_endpoint update_endpoint = {"user", false, 0, update_specs};
-
-
-void
-user_post(void *context)
-{
-	command_handle(context, &reference_endpoint);
-}
-
-
-void
-user_patch(void *context)
-{
-	command_handle(context, &update_endpoint);
-}
+const struct command_endpoint user_create_endpoint = {"user", true, -1, reference_specs};
+const struct command_endpoint user_update_endpoint = {"user", false, 0, update_specs};

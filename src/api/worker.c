@@ -177,12 +177,14 @@ dispatch(struct context *ctx)
 	if (!read_body(ctx, route, &err))
 		goto fail;
 
+	ctx->route = route;
 	if (is_cached(route)) {
 		serve_through_cache(ctx, route);
 		return;
 	}
 
 serve:
+	ctx->route = route;
 	route->handler(ctx);
 	return;
 

@@ -21,7 +21,7 @@ enum http_method {
 
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,		/* served without credentials */
-	ROUTE_COMMAND = 1 << 1,		/* body is a command */
+	ROUTE_COMMAND = 1 << 1,		/* body is a command: DATA is its command endpoint */
 	ROUTE_BODY = 1 << 2,		/* takes a JSON body */
 	ROUTE_EMPTY_BODY_OK = 1 << 3,	/* the body may be absent (logout) */
 	ROUTE_NO_TENANT_DATA = 1 << 4,	/* reads nothing of the tenant (health) */
@@ -34,6 +34,7 @@ struct route {
 	unsigned method;
 	unsigned flags;
 	void (*handler)(void *context);
+	const void *data;		/* what a generic handler serves, or NULL */
 };
 
 /* Maps a method name to its bit; HEAD is served as GET. 0 when unknown. */

@@ -6,15 +6,17 @@
 #include "common/log.h"
 #include "db/pg.h"
 #include "journal.h"
+#include "journal_batch.h"
+
+/* True while a batch transaction is open: commands then use savepoints. */
+static bool batch_open;
 
 
-bool
-journal_begin(struct error *err)
+/* Raises the generation and takes the command lock, inside the open transaction. */
+static bool
+take_command_lock(struct error *err)
 {
 	PGresult *result;
-
-	if (!pg_exec("BEGIN", 0, NULL, err))
-		return false;
 
 	/*
 	 * Commands of one tenant run one at a time: positions commit in order.
@@ -23,11 +25,26 @@ journal_begin(struct error *err)
 	 */
 	result = pg_query("UPDATE command_lock SET generation = generation + 1 RETURNING generation",
 	    0, NULL, PGRES_TUPLES_OK, err);
-	if (result == NULL) {
+	if (result == NULL)
+		return false;
+	PQclear(result);
+	return true;
+}
+
+
+bool
+journal_begin(struct error *err)
+{
+	/* In a batch the savepoint goes with the append (batch_append): reads need none. */
+	if (batch_open)
+		return true;
+
+	if (!pg_exec("BEGIN", 0, NULL, err))
+		return false;
+	if (!take_command_lock(err)) {
 		journal_rollback();
 		return false;
 	}
-	PQclear(result);
 	return true;
 }
 
@@ -35,6 +52,8 @@ journal_begin(struct error *err)
 bool
 journal_commit(struct error *err)
 {
+	if (batch_open)
+		return true;
 	if (pg_exec("COMMIT", 0, NULL, err))
 		return true;
 
@@ -80,8 +99,67 @@ journal_rollback(void)
 	struct error ignored;
 	PGconn *conn = pg_connection(&ignored);
 
+	if (batch_open) {
+		batch_undo_command();
+		return;
+	}
 	if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
 		PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+
+bool
+journal_batch_begin(struct error *err)
+{
+	if (!pg_exec("BEGIN", 0, NULL, err))
+		return false;
+	if (!take_command_lock(err)) {
+		journal_batch_rollback();
+		return false;
+	}
+	batch_open = true;
+	return true;
+}
+
+
+bool
+journal_batch_commit(struct error *err)
+{
+	batch_open = false;
+	batch_forget();
+	return journal_commit(err);
+}
+
+
+void
+journal_batch_rollback(void)
+{
+	batch_open = false;
+	batch_forget();
+	journal_rollback();
+}
+
+
+bool
+journal_group_mark(struct error *err)
+{
+	return pg_exec("SAVEPOINT line", 0, NULL, err);
+}
+
+
+bool
+journal_group_keep(struct error *err)
+{
+	return pg_exec("RELEASE SAVEPOINT line", 0, NULL, err);
+}
+
+
+bool
+journal_group_undo(struct error *err)
+{
+	batch_forget_streams();
+	return pg_exec("ROLLBACK TO SAVEPOINT line", 0, NULL, err) &&
+	    pg_exec("RELEASE SAVEPOINT line", 0, NULL, err);
 }
 
 
@@ -92,6 +170,10 @@ journal_find_processed(const char *process_uid, bool *found,
 	const char *params[1] = {process_uid};
 	PGresult *result;
 
+	if (batch_open && batch_process_uid_is_new(process_uid)) {
+		*found = false;
+		return true;
+	}
 	result = pg_query("SELECT coalesce(user_uid::text, ''), events::text"
 	    "  FROM processed_commands WHERE process_uid = $1",
 	    1, params, PGRES_TUPLES_OK, err);
@@ -117,6 +199,8 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 	PGresult *result;
 	int rows;
 
+	if (batch_open && (events = batch_stream_get(aggregate_type, aggregate_uid, version)) != NULL)
+		return events;
 	result = pg_query("SELECT payload::text, version FROM events"
 	    " WHERE aggregate_type = $1 AND aggregate_uid = $2 ORDER BY version",
 	    2, params, PGRES_TUPLES_OK, err);
@@ -139,6 +223,8 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 		*version = atoi(PQgetvalue(result, i, 1));
 	}
 	PQclear(result);
+	if (batch_open)
+		batch_stream_keep(aggregate_type, aggregate_uid, *version, events);
 	return events;
 }
 
@@ -160,6 +246,8 @@ journal_append(const char *aggregate_type, const char *aggregate_uid,
 	params[3] = json_object_to_json_string_ext(events, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	params[4] = process_uid;
 	params[5] = actor_uid != NULL && actor_uid[0] != '\0' ? actor_uid : NULL;
+	if (batch_open)
+		return batch_append(params, stored, err);
 
 	result = pg_query("SELECT event_position, event_payload"
 	    "  FROM journal_append($1, $2, $3, $4, $5, $6)",

@@ -7,6 +7,7 @@
 #define PERFIMMO_JOURNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
@@ -14,11 +15,43 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 
-/* Starts the command transaction and takes the tenant's command lock. */
+/*
+ * Starts the command transaction and takes the tenant's command lock.
+ * Inside a batch, sets a savepoint instead: the batch holds the lock.
+ */
 bool journal_begin(struct error *err);
 
-/* Commits; a failure here leaves the outcome unknown, reported as 503. */
+/*
+ * Commits; a failure here leaves the outcome unknown, reported as 503.
+ * Inside a batch, releases the savepoint: the batch commits later.
+ */
 bool journal_commit(struct error *err);
+
+/*
+ * A batch runs many commands in one transaction under one take of the
+ * command lock (perfimmo-admin import): each command still begins,
+ * commits or rolls back on its own, through a savepoint, so a refused one
+ * leaves the others in place.  journal_batch_commit commits them all.
+ */
+bool journal_batch_begin(struct error *err);
+bool journal_batch_commit(struct error *err);
+void journal_batch_rollback(void);
+
+/*
+ * Inside a batch: looks the COUNT processUids of the coming commands up
+ * in one query, so that the commands whose uid is not yet accepted skip
+ * their own look-up (journal_batch.h says what else a batch saves).
+ */
+bool journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err);
+
+/*
+ * A group of commands inside a batch that stands or falls together (one
+ * line of an import): mark before the first, keep after the last, or undo
+ * them all.
+ */
+bool journal_group_mark(struct error *err);
+bool journal_group_keep(struct error *err);
+bool journal_group_undo(struct error *err);
 
 /* Reads the tenant's generation, raised by every committed command. */
 bool journal_generation(long long *generation, struct error *err);
@@ -30,7 +63,7 @@ bool journal_generation(long long *generation, struct error *err);
  */
 void journal_prefetch_generation(void);
 
-/* Rolls back the open transaction, if any. */
+/* Rolls back the open transaction, if any (the command's savepoint in a batch). */
 void journal_rollback(void);
 
 /*

@@ -1,0 +1,334 @@
+/*
+ * Running the lines of an import in batches: many commands per transaction
+ * under one take of the tenant's command lock, each through the write
+ * API's pipeline on its own savepoint, and the lines of several commands
+ * (a sheet row) on a savepoint of their own so they stand or fall together.
+ * Counts and rejects of a batch only count once it commits.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/command.h"
+#include "common/types.h"
+#include "import.h"
+#include "journal/journal.h"
+
+
+double
+import_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+
+void
+import_say(struct import_session *session, const char *fr, const char *en, ...)
+{
+	va_list ap;
+
+	import_progress_clear(session);
+	va_start(ap, en);
+	vfprintf(stderr, session->english ? en : fr, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+
+/* Writes VALUE as one CSV cell: quoted when it holds a separator, a quote or a line break. */
+static void
+reject_cell(struct strbuf *out, const char *value, bool last)
+{
+	if (strpbrk(value, ";\"\r\n") == NULL) {
+		strbuf_puts(out, value);
+	} else {
+		strbuf_puts(out, "\"");
+		for (const char *s = value; *s != '\0'; s++) {
+			if (*s == '"')
+				strbuf_puts(out, "\"");
+			strbuf_append(out, s, 1);
+		}
+		strbuf_puts(out, "\"");
+	}
+	strbuf_puts(out, last ? "\n" : ";");
+}
+
+
+/*
+ * Splits the pipeline's "field: reason" message into FIELD and REASON,
+ * since the reject file gives the field a column of its own.
+ */
+static const char *
+split_field(const char *message, const char *separator, char *field, size_t size)
+{
+	const char *end = strstr(message, separator);
+	size_t len;
+
+	field[0] = '\0';
+	if (end == NULL)
+		return message;
+	len = (size_t)(end - message);
+	if (len == 0 || len >= size || strcspn(message, " ") < len)
+		return message;
+	memcpy(field, message, len);
+	field[len] = '\0';
+	return end + strlen(separator);
+}
+
+
+/* Queues the reject line of LINE for the commit: file, line, field, errorType, reason. */
+static void
+record_reject(struct import_session *session, const char *file, const struct import_line *line)
+{
+	const char *message = session->english ? line->err.message_en : line->err.message_fr;
+	char field[128], number[24], both[256];
+	const char *reason = split_field(message, session->english ? ": " : " : ", field, sizeof(field));
+	struct strbuf *out = &session->pending_rejects;
+
+	if (line->column != NULL && line->column[0] != '\0') {
+		if (field[0] != '\0')
+			snprintf(both, sizeof(both), "%s (%s)", line->column, field);
+		else
+			snprintf(both, sizeof(both), "%s", line->column);
+	} else {
+		snprintf(both, sizeof(both), "%s", field);
+	}
+	snprintf(number, sizeof(number), "%ld", line->line);
+	reject_cell(out, file, false);
+	reject_cell(out, number, false);
+	reject_cell(out, both, false);
+	reject_cell(out, error_name(line->err.type), false);
+	reject_cell(out, reason, true);
+	session->pending.rejected++;
+}
+
+
+static bool
+open_batch(struct import_session *session)
+{
+	struct error err;
+
+	if (session->batch_open)
+		return true;
+	if (!journal_batch_begin(&err)) {
+		import_say(session, "perfimmo-admin: base de données : %s",
+		    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
+		return false;
+	}
+	session->batch_open = true;
+	session->batch_commands = 0;
+	return true;
+}
+
+
+static void
+add_counts(struct import_counts *to, const struct import_counts *from)
+{
+	to->accepted += from->accepted;
+	to->present += from->present;
+	to->rejected += from->rejected;
+	to->commands += from->commands;
+}
+
+
+/* Writes the queued reject lines to the reject file, or to stderr as FILE:LINE: lines. */
+static void
+flush_rejects(struct import_session *session)
+{
+	struct strbuf *queued = &session->pending_rejects;
+
+	if (queued->len == 0)
+		return;
+	if (session->rejects != NULL) {
+		fwrite(queued->data, 1, queued->len, session->rejects);
+		fflush(session->rejects);
+	} else {
+		import_progress_clear(session);
+		fwrite(queued->data, 1, queued->len, stderr);
+	}
+	strbuf_reset(queued);
+}
+
+
+bool
+import_commit(struct import_session *session)
+{
+	struct error err;
+
+	if (!session->batch_open)
+		return true;
+	session->batch_open = false;
+	if (!journal_batch_commit(&err)) {
+		import_say(session, "perfimmo-admin: validation du lot impossible : %s",
+		    "perfimmo-admin: could not commit the batch: %s",
+		    session->english ? err.message_en : err.message_fr);
+		memset(&session->pending, 0, sizeof(session->pending));
+		strbuf_reset(&session->pending_rejects);
+		return false;
+	}
+	add_counts(&session->committed, &session->pending);
+	memset(&session->pending, 0, sizeof(session->pending));
+	flush_rejects(session);
+	return true;
+}
+
+
+void
+import_abort(struct import_session *session)
+{
+	if (session->batch_open)
+		journal_batch_rollback();
+	session->batch_open = false;
+	memset(&session->pending, 0, sizeof(session->pending));
+	strbuf_reset(&session->pending_rejects);
+}
+
+
+/* True for the outcomes that say the database, not the line, failed. */
+static bool
+is_fault(const struct command_outcome *out)
+{
+	return out->status >= 500;
+}
+
+
+/*
+ * Runs the commands of LINE in order; the first refusal ends the line.
+ * Returns false on a database fault, with LINE->err set.
+ */
+static bool
+run_commands(struct import_session *session, struct import_line *line, long *stored,
+    long *duplicates)
+{
+	struct command_outcome out;
+	bool fault;
+
+	for (size_t i = 0; i < line->count && !line->rejected; i++) {
+		struct import_command *command = &line->commands[i];
+		size_t len;
+		const char *body = json_object_to_json_string_length(command->body,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+		command_outcome_init(&out);
+		command_run_body(&session->ctx, command->method, command->path, body, len, &out);
+		session->pending.commands++;
+		session->batch_commands++;
+		if (out.status < 300)
+			(*stored)++;
+		else if (out.duplicate)
+			(*duplicates)++;
+		else {
+			line->rejected = true;
+			line->column = command->column;
+			line->err = out.err;
+		}
+		fault = line->rejected && is_fault(&out);
+		command_outcome_free(&out);
+		if (fault)
+			return false;
+	}
+	return true;
+}
+
+
+/* Sends LINE in the open batch; false on a database fault. */
+static bool
+send_in_batch(struct import_session *session, const char *file, struct import_line *line)
+{
+	bool grouped = line->count > 1;
+	long stored = 0, duplicates = 0;
+	struct error err;
+
+	if (line->rejected) {
+		record_reject(session, file, line);
+		return true;
+	}
+	if (grouped && !journal_group_mark(&err))
+		goto fault;
+	if (!run_commands(session, line, &stored, &duplicates)) {
+		err = line->err;
+		goto fault;
+	}
+	if (grouped && !(line->rejected ? journal_group_undo(&err) : journal_group_keep(&err)))
+		goto fault;
+
+	if (line->rejected)
+		record_reject(session, file, line);
+	else if (stored > 0)
+		session->pending.accepted++;
+	else
+		session->pending.present++;
+	return true;
+
+fault:
+	import_say(session, "perfimmo-admin: %s, ligne %ld : %s",
+	    "perfimmo-admin: %s, line %ld: %s", file, line->line,
+	    session->english ? err.message_en : err.message_fr);
+	return false;
+}
+
+
+bool
+import_send_line(struct import_session *session, const char *file,
+    struct import_line *line)
+{
+	if (!open_batch(session) || !send_in_batch(session, file, line))
+		return false;
+	if (session->batch_commands >= session->batch_max)
+		return import_commit(session);
+	return true;
+}
+
+
+/* Copies the processUid of each command of LINES that has a well-formed one into UIDS. */
+static size_t
+collect_process_uids(struct import_line *lines, size_t count, char (**uids)[37])
+{
+	size_t total = 0, room = 0;
+
+	for (size_t i = 0; i < count; i++)
+		room += lines[i].count;
+	*uids = calloc(room + 1, sizeof(**uids));
+	if (*uids == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++) {
+		for (size_t j = 0; j < lines[i].count; j++) {
+			struct json_object *value;
+			struct error ignored;
+
+			if (json_object_object_get_ex(lines[i].commands[j].body, "processUid", &value) &&
+			    json_object_is_type(value, json_type_string) &&
+			    types_parse_uuid(json_object_get_string(value),
+			    (size_t)json_object_get_string_len(value), (*uids)[total], &ignored))
+				total++;
+		}
+	}
+	return total;
+}
+
+
+bool
+import_send_chunk(struct import_session *session, const char *file,
+    struct import_line *lines, size_t count)
+{
+	char (*uids)[37];
+	size_t uid_count = collect_process_uids(lines, count, &uids);
+	struct error err;
+	bool ok;
+
+	ok = open_batch(session);
+	if (ok && !journal_batch_prefetch((const char (*)[37])uids, uid_count, &err)) {
+		import_say(session, "perfimmo-admin: base de données : %s",
+		    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
+		ok = false;
+	}
+	free(uids);
+	for (size_t i = 0; ok && i < count; i++)
+		ok = send_in_batch(session, file, &lines[i]);
+	return ok && import_commit(session);
+}

@@ -1,0 +1,311 @@
+/* Kept streams, prefetched processUids and pipelined appends of a journal batch. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "db/pg.h"
+#include "journal_batch.h"
+
+/* Streams kept at once; past it they are all dropped, a batch rarely needs more. */
+#define KEPT_MAX 512
+
+struct kept_stream {
+	char kind[24];
+	char uid[37];
+	int version;
+	struct json_object *events;
+};
+
+static struct kept_stream kept[KEPT_MAX];
+static size_t kept_count;
+
+/* Sorted processUids the last prefetch found absent; USED marks those appended since. */
+static char (*new_uids)[37];
+static bool *used;
+static size_t new_count;
+
+static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
+
+
+static struct kept_stream *
+find_kept(const char *kind, const char *uid)
+{
+	for (size_t i = 0; i < kept_count; i++)
+		if (strcmp(kept[i].uid, uid) == 0 && strcmp(kept[i].kind, kind) == 0)
+			return &kept[i];
+	return NULL;
+}
+
+
+/* A new array holding references to the events of SOURCE. */
+static struct json_object *
+array_copy(struct json_object *source)
+{
+	size_t count = json_object_array_length(source);
+	struct json_object *copy = json_object_new_array_ext((int)count);
+
+	for (size_t i = 0; i < count; i++)
+		json_object_array_add(copy, json_object_get(json_object_array_get_idx(source, i)));
+	return copy;
+}
+
+
+struct json_object *
+batch_stream_get(const char *kind, const char *uid, int *version)
+{
+	struct kept_stream *stream = find_kept(kind, uid);
+
+	if (stream == NULL)
+		return NULL;
+	*version = stream->version;
+	return array_copy(stream->events);
+}
+
+
+void
+batch_stream_keep(const char *kind, const char *uid, int version, struct json_object *events)
+{
+	struct kept_stream *stream = find_kept(kind, uid);
+
+	if (stream == NULL) {
+		if (kept_count == KEPT_MAX)
+			batch_forget_streams();
+		stream = &kept[kept_count++];
+		snprintf(stream->kind, sizeof(stream->kind), "%s", kind);
+		snprintf(stream->uid, sizeof(stream->uid), "%s", uid);
+	} else {
+		json_object_put(stream->events);
+	}
+	stream->version = version;
+	stream->events = array_copy(events);
+}
+
+
+void
+batch_forget_streams(void)
+{
+	for (size_t i = 0; i < kept_count; i++)
+		json_object_put(kept[i].events);
+	kept_count = 0;
+}
+
+
+void
+batch_forget(void)
+{
+	batch_forget_streams();
+	free(new_uids);
+	free(used);
+	new_uids = NULL;
+	used = NULL;
+	new_count = 0;
+}
+
+
+static int
+compare_uids(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+
+bool
+batch_process_uid_is_new(const char *uid)
+{
+	char (*found)[37] = new_count > 0 ?
+	    bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_uids) : NULL;
+
+	return found != NULL && !used[found - new_uids];
+}
+
+
+static void
+mark_used(const char *uid)
+{
+	char (*found)[37] = new_count > 0 ?
+	    bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_uids) : NULL;
+
+	if (found != NULL)
+		used[found - new_uids] = true;
+}
+
+
+/* Builds the text of a uuid[] literal of UIDS: {a,b,...}. */
+static void
+uid_array_literal(const char (*uids)[37], size_t count, struct strbuf *out)
+{
+	strbuf_puts(out, "{");
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0)
+			strbuf_puts(out, ",");
+		strbuf_append(out, uids[i], 36);
+	}
+	strbuf_puts(out, "}");
+}
+
+
+bool
+journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err)
+{
+	struct strbuf literal;
+	const char *params[1];
+	PGresult *result;
+	size_t kept_new = 0;
+
+	free(new_uids);
+	free(used);
+	new_uids = calloc(count + 1, sizeof(*new_uids));
+	used = calloc(count + 1, sizeof(*used));
+	new_count = 0;
+	if (new_uids == NULL || used == NULL)
+		abort();
+
+	strbuf_init(&literal);
+	uid_array_literal(uids, count, &literal);
+	params[0] = literal.data;
+	result = pg_query("SELECT u::text FROM unnest($1::uuid[]) u"
+	    " WHERE NOT EXISTS (SELECT 1 FROM processed_commands p WHERE p.process_uid = u)",
+	    1, params, PGRES_TUPLES_OK, err);
+	strbuf_free(&literal);
+	if (result == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(result); i++)
+		snprintf(new_uids[kept_new++], 37, "%s", PQgetvalue(result, i, 0));
+	PQclear(result);
+
+	qsort(new_uids, kept_new, sizeof(*new_uids), compare_uids);
+	new_count = kept_new;
+	return true;
+}
+
+
+/* Adds the stored events (STORED, a JSON array text) to the kept stream they extend. */
+static void
+keep_appended(const char *kind, const char *uid, int expected, const char *stored)
+{
+	struct kept_stream *stream = find_kept(kind, uid);
+	struct json_object *events;
+	size_t count;
+
+	if (stream == NULL ? expected != 0 : stream->version != expected)
+		return;
+	events = json_tokener_parse(stored);
+	if (events == NULL || !json_object_is_type(events, json_type_array)) {
+		json_object_put(events);
+		batch_forget_streams();
+		return;
+	}
+	count = json_object_array_length(events);
+	if (stream == NULL) {
+		batch_stream_keep(kind, uid, expected + (int)count, events);
+	} else {
+		for (size_t i = 0; i < count; i++)
+			json_object_array_add(stream->events,
+			    json_object_get(json_object_array_get_idx(events, i)));
+		stream->version = expected + (int)count;
+	}
+	json_object_put(events);
+}
+
+
+/* Reads every result of one pipelined query; keeps the first, clears the rest. */
+static PGresult *
+take_result(PGconn *conn)
+{
+	PGresult *first = PQgetResult(conn), *extra;
+
+	if (first == NULL)
+		return NULL;
+	while ((extra = PQgetResult(conn)) != NULL)
+		PQclear(extra);
+	return first;
+}
+
+
+static bool
+send_pipeline(PGconn *conn, const char *const params[6])
+{
+	return PQenterPipelineMode(conn) == 1 &&
+	    PQsendQueryParams(conn, "SAVEPOINT command", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	    PQsendQueryParams(conn, "SELECT event_position, event_payload"
+	    "  FROM journal_append($1, $2, $3, $4, $5, $6)", 6, NULL, params, NULL, NULL, 0) == 1 &&
+	    PQsendQueryParams(conn, "RELEASE SAVEPOINT command", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	    PQpipelineSync(conn) == 1;
+}
+
+
+/* Writes the stored events of RESULT as a JSON array text into STORED. */
+static void
+store_events(PGresult *result, struct strbuf *stored)
+{
+	strbuf_puts(stored, "[");
+	for (int i = 0; i < PQntuples(result); i++) {
+		if (i > 0)
+			strbuf_puts(stored, ",");
+		strbuf_puts(stored, PQgetvalue(result, i, 1));
+	}
+	strbuf_puts(stored, "]");
+}
+
+
+enum journal_append_result
+batch_append(const char *const params[6], struct strbuf *stored, struct error *err)
+{
+	PGconn *conn = pg_connection(err);
+	PGresult *savepoint, *append, *release, *sync;
+	enum journal_append_result outcome = JOURNAL_FAILED;
+	size_t mark = stored->len;
+
+	if (conn == NULL)
+		return JOURNAL_FAILED;
+	if (!send_pipeline(conn, params)) {
+		pg_map_error(NULL, err);
+		PQexitPipelineMode(conn);
+		return JOURNAL_FAILED;
+	}
+	savepoint = take_result(conn);
+	append = take_result(conn);
+	release = take_result(conn);
+	sync = PQgetResult(conn);
+
+	savepoint_left = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
+	    PQresultStatus(release) != PGRES_COMMAND_OK;
+	if (PQresultStatus(append) == PGRES_TUPLES_OK && !savepoint_left) {
+		store_events(append, stored);
+		outcome = JOURNAL_APPENDED;
+	} else {
+		PGresult *failed = PQresultStatus(savepoint) != PGRES_COMMAND_OK ? savepoint : append;
+		pg_map_error(failed, err);
+		if (err->type == ERR_INTERNAL && pg_last_sqlstate_is("23505"))
+			outcome = JOURNAL_CONFLICT;
+	}
+	PQclear(savepoint);
+	PQclear(append);
+	PQclear(release);
+	PQclear(sync);
+	if (PQexitPipelineMode(conn) != 1)
+		log_error("could not leave pipeline mode: %s", PQerrorMessage(conn));
+
+	if (outcome == JOURNAL_APPENDED) {
+		mark_used(params[4]);
+		keep_appended(params[0], params[1], atoi(params[2]), stored->data + mark);
+	}
+	return outcome;
+}
+
+
+void
+batch_undo_command(void)
+{
+	struct error ignored;
+	PGconn *conn;
+
+	if (!savepoint_left)
+		return;
+	savepoint_left = false;
+	batch_forget_streams();
+	conn = pg_connection(&ignored);
+	if (conn != NULL)
+		PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command"));
+}

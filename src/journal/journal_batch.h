@@ -1,0 +1,56 @@
+/*
+ * Inside journal.c's batches (perfimmo-admin import): what makes many
+ * commands in one transaction cheap without changing what any command
+ * sees.  The batch holds the tenant's command lock from start to end, so
+ * nothing else writes meanwhile, and these shortcuts are exact:
+ *
+ *  - streams loaded or appended in the batch are kept in memory, and a
+ *    later load of the same stream is answered from there;
+ *  - the processUids of the coming commands are looked up in one query
+ *    (journal_batch_prefetch), and a command whose uid that query found
+ *    absent needs no look-up of its own;
+ *  - a command's savepoint, its append and the release of the savepoint
+ *    go to PostgreSQL in one round trip (libpq pipeline mode).
+ *
+ * Any rollback of a write inside the batch drops the kept streams.
+ */
+#ifndef PERFIMMO_JOURNAL_BATCH_H
+#define PERFIMMO_JOURNAL_BATCH_H
+
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+#include "journal.h"
+
+/* Returns a new array of the kept events of a stream, or NULL when not kept. */
+struct json_object *batch_stream_get(const char *kind, const char *uid, int *version);
+
+/* Keeps a copy of the EVENTS (array, borrowed) of a stream at VERSION. */
+void batch_stream_keep(const char *kind, const char *uid, int version,
+    struct json_object *events);
+
+/* Drops every kept stream; batch_forget also drops the prefetched processUids. */
+void batch_forget_streams(void);
+void batch_forget(void);
+
+/* True when the prefetch found UID among no accepted command, and no command used it since. */
+bool batch_process_uid_is_new(const char *uid);
+
+/*
+ * Appends in one round trip: SAVEPOINT, journal_append, RELEASE.  On
+ * success the stream's kept events grow and UID stops being "new".  On
+ * failure the savepoint stays for batch_undo_command.
+ */
+enum journal_append_result batch_append(const char *const params[6], struct strbuf *stored,
+    struct error *err);
+
+/*
+ * Rolls back to the savepoint of a failed append, if one is left; a
+ * command refused before its append wrote nothing and needs no rollback.
+ */
+void batch_undo_command(void);
+
+#endif
