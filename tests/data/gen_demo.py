@@ -21,6 +21,9 @@ Files, in the order they must be imported (manifest.tsv lists them with the
   05_users.jsonl         users of every kind
   06_tickets.jsonl       tickets and their lifecycles, sent as the call-center user
 
+samples.tsv names a ticket, an agency and a patrimony of the set for the
+first requests that `scripts/dev up` prints.
+
 Each JSON line is {"method", "path", "body"}: the body the write API takes.
 Rows of the sheets get their uids from perfimmo-admin import (name-based,
 src/import/import_uid.c); import_uid() below computes the same ones so that
@@ -380,6 +383,8 @@ class Generator:
     def ticket(self, index, opened):
         rng = self.rng
         uid = self.uid()
+        if index == 0:
+            self.first_ticket = uid
         path = f"/api/vEvent/tickets/{uid}"
         patrimony = rng.choice(self.patrimonies)
         trade = rng.choice(list(TRADES))
@@ -509,6 +514,10 @@ def main():
     counts["05_users.jsonl"] = write_jsonl(os.path.join(args.out, "05_users.jsonl"), generator.users())
     counts["06_tickets.jsonl"] = write_jsonl(os.path.join(args.out, "06_tickets.jsonl"), generator.tickets())
 
+    with open(os.path.join(args.out, "samples.tsv"), "w", encoding="utf-8") as out:
+        out.write(f"ticket\t{generator.first_ticket}\n")
+        out.write(f"agency\t{generator.agencies[0][0]}\n")
+        out.write(f"patrimony\t{generator.patrimonies[0][0]}\n")
     company = generator.clients[0]
     with open(os.path.join(args.out, "manifest.tsv"), "w", encoding="utf-8") as out:
         out.write("# file\tcompany (for a sheet)\tacting login (- = the superUser)\n")
