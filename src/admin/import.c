@@ -480,6 +480,7 @@ import_command(struct admin *admin, int argc, char **argv)
 	catch_stop_signals();
 	session.progress.terminal = isatty(STDERR_FILENO);
 	session.progress.started = import_now();
+	session.progress.last_shown = session.progress.started;
 	session.progress.bytes_total = total_bytes(argc - options.first_file, argv + options.first_file);
 
 	ok = import_files(&session, &options, argc - options.first_file, argv + options.first_file,

@@ -328,7 +328,8 @@ import_send_chunk(struct import_session *session, const char *file,
 		ok = false;
 	}
 	free(uids);
-	for (size_t i = 0; ok && i < count; i++)
+	/* A stop request ends the chunk between two lines; what was sent is committed. */
+	for (size_t i = 0; ok && i < count && !*session->stop; i++)
 		ok = send_in_batch(session, file, &lines[i]);
 	return ok && import_commit(session);
 }

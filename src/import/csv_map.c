@@ -441,7 +441,8 @@ map_patrimony(const struct csv_mapping *mapping, const struct csv_columns *colum
 	json_object_object_add(body, "agencyUids", agencies);
 	if (label[0] != '\0')
 		json_object_object_add(body, "label", json_object_new_string(label));
-	import_line_add(line, "POST", "/api/vEvent/patrimonies", body, "ref");
+	/* The pipeline refuses a new patrimony mostly for its agencies (404, 409, 403). */
+	import_line_add(line, "POST", "/api/vEvent/patrimonies", body, "agencies");
 
 	if (address != NULL) {
 		body = command_body(key, 1, "AddComplementaryAddressToPatrimony");

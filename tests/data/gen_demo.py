@@ -491,6 +491,40 @@ def write_jsonl(path, commands):
     return count
 
 
+def write_set(size, seed, out):
+    """Writes the files of one set into folder OUT; returns the generator (its uids) and counts."""
+    os.makedirs(out, exist_ok=True)
+    generator = Generator(size, seed)
+    counts = {}
+    counts["01_companies.jsonl"] = write_jsonl(os.path.join(out, "01_companies.jsonl"),
+                                               generator.companies())
+    generator.patrimony_rows()
+    with open(os.path.join(out, "02_patrimoines.csv"), "w", encoding="utf-8", newline="") as handle:
+        handle.write(generator.patrimony_sheet())
+    generator.contact_rows()
+    counts["03_estate.jsonl"] = write_jsonl(os.path.join(out, "03_estate.jsonl"),
+                                            list(generator.estate()) + list(generator.other_contacts()))
+    with open(os.path.join(out, "04_prestataires.csv"), "wb") as handle:
+        handle.write(generator.contact_sheet())
+    counts["05_users.jsonl"] = write_jsonl(os.path.join(out, "05_users.jsonl"), generator.users())
+    counts["06_tickets.jsonl"] = write_jsonl(os.path.join(out, "06_tickets.jsonl"), generator.tickets())
+
+    with open(os.path.join(out, "samples.tsv"), "w", encoding="utf-8") as handle:
+        handle.write(f"ticket\t{generator.first_ticket}\n")
+        handle.write(f"agency\t{generator.agencies[0][0]}\n")
+        handle.write(f"patrimony\t{generator.patrimonies[0][0]}\n")
+    company = generator.clients[0]
+    with open(os.path.join(out, "manifest.tsv"), "w", encoding="utf-8") as handle:
+        handle.write("# file\tcompany (for a sheet)\tacting login (- = the superUser)\n")
+        handle.write("01_companies.jsonl\t-\t-\n")
+        handle.write(f"02_patrimoines.csv\t{company}\t-\n")
+        handle.write("03_estate.jsonl\t-\t-\n")
+        handle.write(f"04_prestataires.csv\t{company}\t-\n")
+        handle.write("05_users.jsonl\t-\t-\n")
+        handle.write(f"06_tickets.jsonl\t-\t{generator.call_center_login}\n")
+    return generator, counts
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -498,35 +532,7 @@ def main():
     parser.add_argument("--out", required=True, help="folder to write the files into")
     args = parser.parse_args()
 
-    os.makedirs(args.out, exist_ok=True)
-    generator = Generator(args.size, args.seed)
-    counts = {}
-    counts["01_companies.jsonl"] = write_jsonl(os.path.join(args.out, "01_companies.jsonl"),
-                                               generator.companies())
-    generator.patrimony_rows()
-    with open(os.path.join(args.out, "02_patrimoines.csv"), "w", encoding="utf-8", newline="") as out:
-        out.write(generator.patrimony_sheet())
-    generator.contact_rows()
-    counts["03_estate.jsonl"] = write_jsonl(os.path.join(args.out, "03_estate.jsonl"),
-                                            list(generator.estate()) + list(generator.other_contacts()))
-    with open(os.path.join(args.out, "04_prestataires.csv"), "wb") as out:
-        out.write(generator.contact_sheet())
-    counts["05_users.jsonl"] = write_jsonl(os.path.join(args.out, "05_users.jsonl"), generator.users())
-    counts["06_tickets.jsonl"] = write_jsonl(os.path.join(args.out, "06_tickets.jsonl"), generator.tickets())
-
-    with open(os.path.join(args.out, "samples.tsv"), "w", encoding="utf-8") as out:
-        out.write(f"ticket\t{generator.first_ticket}\n")
-        out.write(f"agency\t{generator.agencies[0][0]}\n")
-        out.write(f"patrimony\t{generator.patrimonies[0][0]}\n")
-    company = generator.clients[0]
-    with open(os.path.join(args.out, "manifest.tsv"), "w", encoding="utf-8") as out:
-        out.write("# file\tcompany (for a sheet)\tacting login (- = the superUser)\n")
-        out.write("01_companies.jsonl\t-\t-\n")
-        out.write(f"02_patrimoines.csv\t{company}\t-\n")
-        out.write("03_estate.jsonl\t-\t-\n")
-        out.write(f"04_prestataires.csv\t{company}\t-\n")
-        out.write("05_users.jsonl\t-\t-\n")
-        out.write(f"06_tickets.jsonl\t-\t{generator.call_center_login}\n")
+    _, counts = write_set(args.size, args.seed, args.out)
     print(f"gen_demo: {args.size} set in {args.out}: " +
           ", ".join(f"{name} {count} commands" for name, count in counts.items()), file=sys.stderr)
 
