@@ -81,7 +81,7 @@ void import_progress_clear(struct import_session *session);
 
 double import_now(void);
 
-/* The lookups of the sheets, answered from the tenant's read tables. */
+/* The lookups of the sheets, run on the tenant's read tables. */
 extern const struct csv_lookup import_lookup;
 
 #endif

@@ -24,7 +24,9 @@ first_of(PGresult *result, char uid[37])
 	if (rows == 1)
 		memcpy(uid, PQgetvalue(result, 0, 0), 37);
 	PQclear(result);
-	return rows == 0 ? LOOKUP_UNKNOWN : rows == 1 ? LOOKUP_FOUND : LOOKUP_AMBIGUOUS;
+	if (rows == 0)
+		return LOOKUP_UNKNOWN;
+	return rows == 1 ? LOOKUP_FOUND : LOOKUP_AMBIGUOUS;
 }
 
 

@@ -1,9 +1,9 @@
 /*
  * Running the lines of an import in batches: many commands per transaction
  * under one take of the tenant's command lock, each through the write
- * API's pipeline on its own savepoint, and the lines of several commands
- * (a sheet row) on a savepoint of their own so they stand or fall together.
- * Counts and rejects of a batch only count once it commits.
+ * API's pipeline on its own savepoint.  A line of several commands (a sheet
+ * row) gets a savepoint of its own, so its commands are kept or undone
+ * together.  The counts and rejects of a batch only count once it commits.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +40,7 @@ import_say(struct import_session *session, const char *fr, const char *en, ...)
 }
 
 
-/* Writes VALUE as one CSV cell: quoted when it holds a separator, a quote or a line break. */
+/* Writes VALUE as one CSV cell, quoted when it contains a separator, a quote or a line break. */
 static void
 reject_cell(struct strbuf *out, const char *value, bool last)
 {
@@ -189,7 +189,7 @@ import_abort(struct import_session *session)
 }
 
 
-/* True for the outcomes that say the database, not the line, failed. */
+/* True for the outcomes where the database failed rather than the line. */
 static bool
 is_fault(const struct command_outcome *out)
 {

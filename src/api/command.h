@@ -63,8 +63,8 @@ struct command_endpoint {
 };
 
 /*
- * What one command came to, without any response sent: the status the API
- * answers with and, on success, the stored events.  A duplicate processUid
+ * What one command came to, without any response sent: the status of the
+ * API's response and, on success, the stored events.  A duplicate processUid
  * is a 409 CommandAlreadySent; EVENTS then holds the events stored the
  * first time when the same user sent it.
  */
@@ -94,9 +94,9 @@ void command_handle(struct context *ctx, const struct command_endpoint *endpoint
 
 /*
  * Runs a command given as METHOD, PATH and BODY (LEN bytes) outside
- * FastCGI, as the write API would: PATH finds its endpoint in the API's
- * route table (404, 405 or 400 otherwise, and 404 for a path that takes no
- * command), BODY is held to the configured size limit (413).  CTX gives
+ * FastCGI, as the write API would.  PATH finds its endpoint in the API's
+ * route table, else 404, 405 or 400 (and 404 for a path that takes no
+ * command).  BODY must fit the configured size limit (413).  CTX gives
  * the config, the tenant and the actor; its request is filled here.
  */
 void command_run_body(struct context *ctx, const char *method, const char *path,

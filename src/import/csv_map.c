@@ -14,7 +14,7 @@
 
 #define MAX_ITEMS 64			/* values in one multi-value cell */
 
-/* Header names each column answers to, folded (accents and case ignored). */
+/* Header names that match each column, folded (accents and case ignored). */
 static const struct {
 	enum csv_column column;
 	const char *canonical;		/* the name README.md documents */

@@ -59,7 +59,7 @@ enum lookup_result {
 	LOOKUP_FAILED,			/* the database failed: ERR is set */
 };
 
-/* What the mapping asks of the stored data (the read tables, in perfimmo-admin). */
+/* The look-ups the mapping needs in the stored data (the read tables, in perfimmo-admin). */
 struct csv_lookup {
 	void *data;
 
@@ -85,7 +85,7 @@ bool csv_map_header(const struct csv_row *header, struct csv_columns *columns,
 /*
  * Maps ROW into LINE: its commands, with uids derived from the company and
  * the row's cells (so a second run gives the same ones), or a rejection.
- * Returns false only when a lookup failed (LINE->err says why).
+ * Returns false only when a lookup failed, with the reason in LINE->err.
  */
 bool csv_map_row(const struct csv_mapping *mapping, const struct csv_columns *columns,
     const struct csv_row *row, struct import_line *line);

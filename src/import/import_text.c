@@ -35,7 +35,7 @@ starts_with(const char *bytes, size_t len, const char *prefix, size_t prefix_len
 
 
 /*
- * True when valid UTF-8 text holds the marks of a double conversion: a
+ * True when valid UTF-8 text contains the marks of a double conversion: a
  * Windows-1252 or Latin-1 reading of UTF-8 bytes saved again as UTF-8.
  * "é" then reads "Ã©" (C3 83 C2 A9) and "’" reads "â€™" (C3 A2 E2 82 AC).
  */

@@ -29,7 +29,7 @@ struct import_text {
  * (its BOM removed); other bytes are read as Windows-1252 and converted
  * with iconv.  Refused with ERR (400 BadRequest, both languages): UTF-16
  * and UTF-32 files, NUL bytes, bytes Windows-1252 leaves undefined, and
- * UTF-8 that holds text already garbled by a wrong conversion.
+ * UTF-8 that contains text already garbled by a wrong conversion.
  */
 bool import_text_decode(const char *bytes, size_t len, struct import_text *out,
     struct error *err);

@@ -1,8 +1,8 @@
 /*
  * The trades a provider-contact sheet may name in its `activities` column.
  * Activities and incident types are uids of a catalogue outside perfimmo
- * (write-api.md §3.4); the import names them with fixed uids derived from
- * the trade's and the call purpose's names, listed in README.md.
+ * (write-api.md §3.4).  So the import names them with fixed uids, derived
+ * from the names of the trade and of the call purpose (README.md).
  */
 #ifndef PERFIMMO_TRADES_H
 #define PERFIMMO_TRADES_H

@@ -40,14 +40,14 @@ void journal_batch_rollback(void);
 /*
  * Inside a batch: looks the COUNT processUids of the coming commands up
  * in one query, so that the commands whose uid is not yet accepted skip
- * their own look-up (journal_batch.h says what else a batch saves).
+ * their own look-up (journal_batch.h lists what else a batch saves).
  */
 bool journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err);
 
 /*
- * A group of commands inside a batch that stands or falls together (one
- * line of an import): mark before the first, keep after the last, or undo
- * them all.
+ * A group of commands inside a batch that is kept or undone as a whole
+ * (one line of an import): mark before the first, keep after the last, or
+ * undo them all.
  */
 bool journal_group_mark(struct error *err);
 bool journal_group_keep(struct error *err);

@@ -1,7 +1,7 @@
 /*
  * Inside journal.c's batches (perfimmo-admin import): what makes many
- * commands in one transaction cheap without changing what any command
- * sees.  The batch holds the tenant's command lock from start to end, so
+ * commands in one transaction cheap without changing the state any command
+ * reads.  The batch holds the tenant's command lock from start to end, so
  * nothing else writes meanwhile, and these shortcuts are exact:
  *
  *  - streams loaded or appended in the batch are kept in memory, and a

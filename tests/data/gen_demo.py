@@ -11,7 +11,7 @@ give the same files, uids included.
 Files, in the order they must be imported (manifest.tsv lists them with the
 --company and --as each needs):
 
-  01_companies.jsonl     call center, holding, 3 client accounts, agencies, users
+  01_companies.jsonl     call center, holding, 3 client accounts, agencies
   02_patrimoines.csv     patrimonies of the first client account: the onboarding
                          sheet, UTF-8 with a byte order mark, `;` separators
   03_estate.jsonl        the other patrimonies, every lot, the other contacts

@@ -18,7 +18,7 @@ SUMMARY_EN = re.compile(r"lines accepted: (\d+), already present: (\d+), rejecte
 
 
 class Outcome:
-    """What one run of perfimmo-admin import said."""
+    """Exit status and summary of one run of perfimmo-admin import."""
 
     def __init__(self, completed):
         self.code = completed.returncode

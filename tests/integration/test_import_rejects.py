@@ -152,16 +152,19 @@ def test_json_lines_with_bad_lines(env, world, tmp_path):
     invalid = {"method": "POST", "path": "/api/vEvent/patrimonies",
                "body": {"processUid": new_uid(), "commandType": "ReferencePatrimony",
                         "ref": "", "agencyUids": [world.lyon]}}
+
     lines = [json.dumps(good), "{pas du JSON",
              json.dumps({"method": "POST", "path": "/api/v1/nulle-part", "body": {}}),
              json.dumps({"method": "GET", "path": "/api/v1/tickets", "body": {}}),
              json.dumps(unknown_agency), json.dumps(invalid), json.dumps(good), "",
              json.dumps({"path": "/api/vEvent/patrimonies"})]
     path = write(tmp_path / "commandes.jsonl", "\n".join(lines) + "\n")
+
     before = event_count(env, env["PERFIMMO_TENANT"])
     outcome = run_import(env, env["PERFIMMO_TENANT"], path, rejects=tmp_path / "rejets.csv")
     assert (outcome.accepted, outcome.present, outcome.rejected) == (1, 1, 6), outcome
     assert event_count(env, env["PERFIMMO_TENANT"]) == before + 1
+
     header, *rows = read_rejects(tmp_path / "rejets.csv")
     assert [(row[1], row[2], row[3]) for row in rows] == [
         ("2", "", "InvalidJson"),
@@ -185,7 +188,8 @@ def test_unreadable_sheets_are_refused_whole(env, world, tmp_path, name, content
     before = event_count(env, env["PERFIMMO_TENANT"])
     outcome = run_import(env, env["PERFIMMO_TENANT"], path, company=world.company)
     assert outcome.code == 1
-    assert f"{path} refusé" in outcome.stderr and words in outcome.stderr, outcome
+    assert f"{path} refusé" in outcome.stderr, outcome
+    assert words in outcome.stderr, outcome
     assert "fichiers refusés : 1" in outcome.stderr
     assert (outcome.accepted, outcome.present, outcome.rejected) == (0, 0, 0)
     assert event_count(env, env["PERFIMMO_TENANT"]) == before
@@ -194,11 +198,14 @@ def test_unreadable_sheets_are_refused_whole(env, world, tmp_path, name, content
 def test_sheet_without_company_and_unknown_user_are_refused(env, world, tmp_path):
     path = write(tmp_path / "p.csv", "ref;agencies\nA;LYON-1\n")
     outcome = run_import(env, env["PERFIMMO_TENANT"], path)
-    assert outcome.code == 1 and "demande --company" in outcome.stderr, outcome
+    assert outcome.code == 1, outcome
+    assert "demande --company" in outcome.stderr, outcome
+
     command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", env["PERFIMMO_TENANT"],
                                                     "--as", "personne@nulle-part.example", str(path)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "no user with login" in result.stderr
+    assert result.returncode == 1
+    assert "no user with login" in result.stderr
 
 
 def test_interrupted_import_resumes_without_storing_twice(env, tmp_path):
