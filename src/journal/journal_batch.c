@@ -174,8 +174,12 @@ journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err)
 		snprintf(new_uids[kept_new++], 37, "%s", PQgetvalue(result, i, 0));
 	PQclear(result);
 
+	/* A uid sent twice in the batch must be "new" once only: the second is a duplicate. */
 	qsort(new_uids, kept_new, sizeof(*new_uids), compare_uids);
-	new_count = kept_new;
+	new_count = 0;
+	for (size_t i = 0; i < kept_new; i++)
+		if (new_count == 0 || strcmp(new_uids[new_count - 1], new_uids[i]) != 0)
+			memcpy(new_uids[new_count++], new_uids[i], 37);
 	return true;
 }
 
