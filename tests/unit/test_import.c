@@ -12,6 +12,7 @@
 #include "import/import_text.h"
 #include "import/import_uid.h"
 #include "import/trades.h"
+#include "run_suite.h"
 
 #define COMPANY "9f1e6d4c-8b2a-4c73-9e5d-0a4b3c2d1e8f"
 #define AGENCY_LYON "7a2e4c91-6b3d-4f08-a1e5-3c9d8b7f2e60"
@@ -530,11 +531,5 @@ import_suite(void)
 int
 main(void)
 {
-	SRunner *runner = srunner_create(import_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(import_suite());
 }
