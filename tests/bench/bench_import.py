@@ -4,7 +4,7 @@
     tests/bench/bench_import.py --env var/dev.env --size large --requests 300
 
 Not part of `scripts/dev test`. Generates the set with tests/data/gen_demo.py
-into var/bench/SIZE (once), creates the tenant `bench` (host
+into var/datasets/SIZE (once), creates the tenant `bench` (host
 bench.perfimmo.test, reachable through the stack's nginx) with a superUser
 and a key, imports the files of the set's manifest in order and prints the
 time, lines and commands per second of each file. Then it sends REQUESTS
@@ -149,7 +149,7 @@ def main():
     args = parser.parse_args()
     env = read_env_file(args.env)
 
-    folder = os.path.join(TOP, "var", "bench", args.size)
+    folder = os.path.join(TOP, "var", "datasets", args.size)
     if not os.path.exists(os.path.join(folder, "manifest.tsv")):
         gen_demo.write_set(args.size, 2025, folder)
     key = prepare_tenant(env)
