@@ -4,6 +4,7 @@ summary counts both, and files that cannot be read are refused whole.
 """
 
 import json
+import os
 import shlex
 import signal
 import subprocess
@@ -211,8 +212,10 @@ def test_sheet_without_company_and_unknown_user_are_refused(env, world, tmp_path
 def test_interrupted_import_resumes_without_storing_twice(env, tmp_path):
     path = tmp_path / "tickets.jsonl"
     with open(path, "w", encoding="utf-8") as out:
+        # A seed of its own, so a second pass of the suite on the same database gets new uids.
+        seed = str(int.from_bytes(os.urandom(4), "big"))
         subprocess.run([str(TOP / "tests" / "data" / "gen_tickets.py"), "--tickets", "400",
-                        "--seed", "4242", "--agencies", "3"], stdout=out, check=True, timeout=60)
+                        "--seed", seed, "--agencies", "3"], stdout=out, check=True, timeout=60)
     total = sum(1 for _ in open(path, encoding="utf-8"))
     command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", env["PERFIMMO_TENANT"],
                                                     "--batch", "100", str(path)]
