@@ -18,7 +18,9 @@ from perfimmo_client import split_address, tls_context
 
 FLOOD_THREADS = 48
 FLOOD_SECONDS = 3.0
-OTHER_P99_BOUND = 0.5
+# A starved tenant waits seconds behind the flood; 1 s leaves room for the
+# noise of a shared 2-core machine (0.2-0.5 s measured, one 0.52 s outlier).
+OTHER_P99_BOUND = 1.0
 # limit_conn perfimmo_key_conn in nginx/perfimmo-server.conf.in.
 PER_KEY_BOUND = 32
 
