@@ -259,7 +259,10 @@ def test_super_user_sees_everything(su, world):
     for start in range(0, 100000, 100):
         response = su.get(f"{READS}?range={start}-{start + 99}")
         listed |= set(uids(response))
-        if response.status == 200 or len(response.json()["result"]) < 100:
+        # The last page ends at count - 1; with a count that is a multiple of
+        # 100 it is still full, and the next range would be 416.
+        shown, _, count = response.header("Content-Range").partition("/")
+        if response.status == 200 or int(shown.rsplit("-", 1)[1]) + 1 >= int(count):
             break
     assert set(world.values()) <= listed
 
