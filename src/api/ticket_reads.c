@@ -15,6 +15,7 @@
 #include "http/query.h"
 #include "http/response.h"
 #include "readmodel/ticket_journal.h"
+#include "readmodel/ticket_list.h"
 #include "readmodel/page.h"
 #include "readmodel/scope_sql.h"
 #include "readmodel/ticket_query.h"
@@ -57,56 +58,6 @@ where_clause(struct context *ctx, const struct ticket_filter *filter, bool with_
 }
 
 
-/* The aggregations of the list, over every ticket that matches, not only the page. */
-static bool
-append_aggregations(struct context *ctx, const struct ticket_filter *filter,
-    struct strbuf *out, struct error *err)
-{
-	static const char *const kinds[] = {"status", "agencies", "callPurposes", "locations",
-	    "interventions", "providers", NULL};
-	struct sql_builder sql;
-	PGresult *result;
-	int rows;
-
-	sql_builder_init(&sql);
-	strbuf_puts(&sql.sql, "WITH m AS MATERIALIZED (SELECT t.status, t.agency_uids, t.call_purpose,"
-	    " t.city_folded, t.address ->> 'city' AS city, t.position, t.intervention,"
-	    " t.assignee_provider_uid FROM tickets t");
-	where_clause(ctx, filter, true, &sql);
-	strbuf_puts(&sql.sql, "), b AS ("
-	    " SELECT 'status' AS k, status AS v, NULL AS label, count(*) AS n FROM m GROUP BY status"
-	    " UNION ALL SELECT 'agencies', a::text, min(g.label), count(*) FROM m, unnest(m.agency_uids) a"
-	    "  LEFT JOIN agencies g ON g.uid = a GROUP BY a"
-	    " UNION ALL SELECT 'callPurposes', call_purpose, NULL, count(*) FROM m GROUP BY call_purpose"
-	    " UNION ALL SELECT 'locations', (array_agg(city ORDER BY position))[1], NULL, count(*)"
-	    "  FROM m GROUP BY city_folded"
-	    " UNION ALL SELECT 'interventions', intervention::text, NULL, count(*) FROM m GROUP BY intervention"
-	    " UNION ALL SELECT 'providers', assignee_provider_uid::text, min(c.label), count(*) FROM m"
-	    "  LEFT JOIN ticket_contact_refs c ON c.uid = m.assignee_provider_uid"
-	    "  WHERE assignee_provider_uid IS NOT NULL GROUP BY assignee_provider_uid)"
-	    " SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',"
-	    "  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))"
-	    "  ORDER BY n DESC, v)::text FROM b GROUP BY k");
-	result = run(&sql, err);
-	sql_builder_free(&sql);
-	if (result == NULL)
-		return false;
-
-	rows = PQntuples(result);
-	strbuf_puts(out, "\"aggergations\":{");
-	for (int k = 0; kinds[k] != NULL; k++) {
-		const char *buckets = "[]";
-		for (int i = 0; i < rows; i++)
-			if (strcmp(PQgetvalue(result, i, 0), kinds[k]) == 0)
-				buckets = PQgetvalue(result, i, 1);
-		strbuf_printf(out, "%s\"%s\":%s", k > 0 ? "," : "", kinds[k], buckets);
-	}
-	strbuf_puts(out, "}");
-	PQclear(result);
-	return true;
-}
-
-
 /* The list and the export share everything but the view, the order, the size and the aggregations. */
 struct listing {
 	unsigned max;
@@ -136,17 +87,17 @@ serve_listing(struct context *ctx, const struct listing *listing)
 	ok = query != NULL && page_read_range(&page, query, &err) &&
 	    ticket_filter_parse(query, listing->active_providers, &filter, &err);
 
-	if (ok) {
+	if (ok && listing->aggregations) {
+		strbuf_puts(&aggregations, ",");
+		ok = ticket_list_fetch(&filter, &ctx->actor, ctx->tenant.timezone, &page,
+		    &aggregations, &err);
+	} else if (ok) {
 		sql_builder_init(&sql);
 		strbuf_puts(&sql.sql, "FROM tickets t");
 		where_clause(ctx, &filter, true, &sql);
 		snprintf(item, sizeof(item), "%s(t)", listing->view);
 		ok = fetch_page(&page, &sql, item, listing->order, &err);
 		sql_builder_free(&sql);
-	}
-	if (ok && listing->aggregations && page_satisfiable(&page)) {
-		strbuf_puts(&aggregations, ",");
-		ok = append_aggregations(ctx, &filter, &aggregations, &err);
 	}
 
 	if (ok)

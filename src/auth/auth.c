@@ -71,6 +71,22 @@ fill_actor(PGresult *result, struct actor *actor, struct error *err)
 }
 
 
+static struct pg_statement key_statement = {
+	"perfimmo_api_key",
+	"SELECT c.user_uid, c.user_type, coalesce(c.company_uid::text, ''), c.disabled, c.session_generation"
+	"  FROM api_keys k JOIN credentials c ON c.user_uid = k.user_uid"
+	" WHERE k.key_hash = $1",
+	0
+};
+
+static struct pg_statement session_statement = {
+	"perfimmo_session_user",
+	"SELECT user_uid, user_type, coalesce(company_uid::text, ''), disabled, session_generation"
+	"  FROM credentials WHERE user_uid = $1",
+	0
+};
+
+
 static bool
 authenticate_key(const char *key, struct actor *actor, struct error *err)
 {
@@ -83,11 +99,7 @@ authenticate_key(const char *key, struct actor *actor, struct error *err)
 		return unauthenticated(err);
 	auth_hash_key(key, hash);
 
-	result = pg_query(
-	    "SELECT c.user_uid, c.user_type, coalesce(c.company_uid::text, ''), c.disabled, c.session_generation"
-	    "  FROM api_keys k JOIN credentials c ON c.user_uid = k.user_uid"
-	    " WHERE k.key_hash = $1",
-	    1, params, PGRES_TUPLES_OK, err);
+	result = pg_query_prepared(&key_statement, 1, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
 	ok = fill_actor(result, actor, err);
@@ -118,10 +130,7 @@ authenticate_token(const char *token, const struct config *config,
 		return unauthenticated(err);
 
 	params[0] = payload.user_uid;
-	result = pg_query(
-	    "SELECT user_uid, user_type, coalesce(company_uid::text, ''), disabled, session_generation"
-	    "  FROM credentials WHERE user_uid = $1",
-	    1, params, PGRES_TUPLES_OK, err);
+	result = pg_query_prepared(&session_statement, 1, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
 	ok = fill_actor(result, actor, err);

@@ -16,9 +16,14 @@ static char entered_schema[64];
 static char applied_role[64];
 static char applied_schema[64];
 /* See pg_prefetch(): waiting to be sent, then sent with its result kept. */
-static const char *prefetch_sql;
-static const char *prefetched_sql;
+static struct pg_statement *prefetch_statement;
+static struct pg_statement *prefetched_statement;
 static PGresult *prefetched;
+/*
+ * Number of connections opened by this process.  A statement prepared on
+ * connection N records N, so after a reconnection it is prepared again.
+ */
+static unsigned long connection_serial;
 
 
 void
@@ -36,16 +41,16 @@ drop_prefetch(void)
 {
 	PQclear(prefetched);
 	prefetched = NULL;
-	prefetch_sql = NULL;
-	prefetched_sql = NULL;
+	prefetch_statement = NULL;
+	prefetched_statement = NULL;
 }
 
 
 void
-pg_prefetch(const char *sql)
+pg_prefetch(struct pg_statement *statement)
 {
 	drop_prefetch();
-	prefetch_sql = sql;
+	prefetch_statement = statement;
 }
 
 
@@ -102,6 +107,7 @@ pg_connection(struct error *err)
 		unavailable(err, reason);
 		return NULL;
 	}
+	connection_serial++;
 	log_debug("connected to PostgreSQL");
 	return connection;
 }
@@ -236,60 +242,154 @@ take_result(void)
 }
 
 
+/* One statement of a pipeline: named (STATEMENT) or plain SQL. */
+struct step {
+	struct pg_statement *statement;
+	const char *sql;
+	int nparams;
+	const char *const *values;
+	bool preparing;		/* its Parse goes first in the pipeline */
+};
+
+
+static bool
+is_prepared(const struct pg_statement *statement)
+{
+	return statement->prepared_on == connection_serial;
+}
+
+
+/* Queues STEP, preceded by the preparation of its statement when this connection lacks it. */
+static bool
+send_step(struct step *step)
+{
+	struct pg_statement *statement = step->statement;
+
+	if (statement == NULL)
+		return PQsendQueryParams(connection, step->sql, step->nparams, NULL,
+		    step->values, NULL, NULL, 0) == 1;
+	step->preparing = !is_prepared(statement);
+	if (step->preparing &&
+	    PQsendPrepare(connection, statement->name, statement->sql, step->nparams, NULL) != 1)
+		return false;
+	return PQsendQueryPrepared(connection, statement->name, step->nparams, step->values,
+	    NULL, NULL, 0) == 1;
+}
+
+
 /*
- * Runs SQL, and the statement given to pg_prefetch() if any, in one round
- * trip (libpq pipeline mode).  Its result is kept for the pg_query of the
- * same statement.  A prefetched statement that failed is dropped, so that
- * pg_query runs it again and reports its own error.
+ * Reads the result of STEP.  A failed preparation aborts the rest of the
+ * pipeline, so its result, which names the error, is returned instead.
  */
 static PGresult *
-exec_with_prefetch(const char *sql, int nparams, const char *const *values)
+take_step_result(const struct step *step)
 {
-	const char *other = prefetch_sql;
-	PGresult *result, *sync;
+	PGresult *prepared, *result;
+
+	if (!step->preparing)
+		return take_result();
+	prepared = take_result();
+	result = take_result();
+	if (prepared != NULL && PQresultStatus(prepared) == PGRES_COMMAND_OK) {
+		step->statement->prepared_on = connection_serial;
+		PQclear(prepared);
+		return result;
+	}
+	PQclear(result);
+	return prepared;
+}
+
+
+/*
+ * Runs the COUNT steps in one round trip (libpq pipeline mode) and stores
+ * their results in RESULTS.  False, with the connection closed, when the
+ * pipeline could not be sent or read to its end.
+ */
+static bool
+run_pipeline(struct step *steps, int count, PGresult **results)
+{
+	PGresult *sync;
 	bool clean;
 
-	if (other == NULL || PQtransactionStatus(connection) != PQTRANS_IDLE)
-		return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
-	drop_prefetch();
-
-	if (PQenterPipelineMode(connection) != 1)
-		return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
-	if (PQsendQueryParams(connection, sql, nparams, NULL, values, NULL, NULL, 0) != 1 ||
-	    PQsendQueryParams(connection, other, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(connection) != 1) {
+	if (PQenterPipelineMode(connection) != 1) {
 		pg_close();
-		return NULL;
+		return false;
 	}
-	result = take_result();
-	prefetched = take_result();
+	for (int i = 0; i < count; i++)
+		if (!send_step(&steps[i])) {
+			pg_close();
+			return false;
+		}
+	if (PQpipelineSync(connection) != 1) {
+		pg_close();
+		return false;
+	}
+	for (int i = 0; i < count; i++)
+		results[i] = take_step_result(&steps[i]);
 	sync = PQgetResult(connection);
 	clean = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
 	if (!clean || PQexitPipelineMode(connection) != 1) {
-		PQclear(result);
+		for (int i = 0; i < count; i++)
+			PQclear(results[i]);
 		pg_close();
-		return NULL;
+		return false;
 	}
-	if (prefetched != NULL && PQresultStatus(prefetched) == PGRES_TUPLES_OK)
-		prefetched_sql = other;
-	else
-		drop_prefetch();
-	return result;
+	return true;
 }
 
 
-/* The prefetched result of SQL, if it is there; the caller clears it. */
+/*
+ * Runs one statement, in one round trip with the statement of pg_prefetch()
+ * and with the preparation of a named statement new to this connection.
+ * A prefetched result is kept for the pg_query of its statement. A failed
+ * one is dropped, so that pg_query runs it again and reports its own error.
+ */
 static PGresult *
-take_prefetched(const char *sql, int nparams)
+execute(struct pg_statement *statement, const char *sql, int nparams,
+    const char *const *values)
+{
+	struct step steps[2] = {{statement, sql, nparams, values, false}, {0}};
+	PGresult *results[2] = {NULL, NULL};
+	int count = 1;
+
+	if (prefetch_statement != NULL && PQtransactionStatus(connection) == PQTRANS_IDLE) {
+		steps[1].statement = prefetch_statement;
+		count = 2;
+	}
+	if (count == 1 && statement == NULL)
+		return PQexecParams(connection, sql, nparams, NULL, values, NULL, NULL, 0);
+	if (count == 1 && is_prepared(statement))
+		return PQexecPrepared(connection, statement->name, nparams, values, NULL, NULL, 0);
+
+	if (count == 2) {
+		prefetched_statement = prefetch_statement;
+		prefetch_statement = NULL;
+	}
+	if (!run_pipeline(steps, count, results)) {
+		drop_prefetch();
+		return NULL;
+	}
+	if (count == 2) {
+		prefetched = results[1];
+		if (prefetched == NULL || PQresultStatus(prefetched) != PGRES_TUPLES_OK)
+			drop_prefetch();
+	}
+	return results[0];
+}
+
+
+/* The prefetched result of STATEMENT, if it is there; the caller clears it. */
+static PGresult *
+take_prefetched(const struct pg_statement *statement, int nparams)
 {
 	PGresult *result;
 
-	if (prefetched_sql == NULL || nparams != 0 || strcmp(sql, prefetched_sql) != 0)
+	if (statement == NULL || prefetched_statement != statement || nparams != 0)
 		return NULL;
 	result = prefetched;
 	prefetched = NULL;
-	prefetched_sql = NULL;
+	prefetched_statement = NULL;
 	return result;
 }
 
@@ -300,11 +400,11 @@ take_prefetched(const char *sql, int nparams)
  * half done, so the statement is sent once more on a new connection, with
  * the request's tenant role set again.
  */
-PGresult *
-pg_query(const char *sql, int nparams, const char *const *values,
-    ExecStatusType expect, struct error *err)
+static PGresult *
+query(struct pg_statement *statement, const char *sql, int nparams,
+    const char *const *values, ExecStatusType expect, struct error *err)
 {
-	PGresult *result = take_prefetched(sql, nparams);
+	PGresult *result = take_prefetched(statement, nparams);
 	bool idle, lost;
 
 	if (result != NULL && PQresultStatus(result) == expect)
@@ -324,7 +424,7 @@ pg_query(const char *sql, int nparams, const char *const *values,
 			}
 			return NULL;
 		}
-		result = exec_with_prefetch(sql, nparams, values);
+		result = execute(statement, sql, nparams, values);
 		if (idle && attempt == 0 && PQstatus(connection) == CONNECTION_BAD) {
 			PQclear(result);
 			result = NULL;
@@ -340,6 +440,22 @@ pg_query(const char *sql, int nparams, const char *const *values,
 	pg_map_error(result, err);
 	PQclear(result);
 	return NULL;
+}
+
+
+PGresult *
+pg_query(const char *sql, int nparams, const char *const *values,
+    ExecStatusType expect, struct error *err)
+{
+	return query(NULL, sql, nparams, values, expect, err);
+}
+
+
+PGresult *
+pg_query_prepared(struct pg_statement *statement, int nparams, const char *const *values,
+    ExecStatusType expect, struct error *err)
+{
+	return query(statement, statement->sql, nparams, values, expect, err);
 }
 
 

@@ -1,9 +1,10 @@
 /*
  * The process's PostgreSQL connection.  Each worker keeps one connection,
  * opened on first use and dropped after a connection failure so that the
- * next request reconnects; statements are always parameterised
- * (PQexecParams), which also means no prepared statement can go missing
- * after a reconnect.  Results returned to callers are theirs to PQclear.
+ * next request reconnects; statements are always parameterised.  The few
+ * statements of every request (credentials, generation) are named
+ * statements, prepared once per connection: see pg_query_prepared().
+ * Results returned to callers are theirs to PQclear.
  */
 #ifndef PERFIMMO_PG_H
 #define PERFIMMO_PG_H
@@ -33,13 +34,31 @@ PGresult *pg_query(const char *sql, int nparams, const char *const *values,
     ExecStatusType expect, struct error *err);
 
 /*
- * Sends SQL, a statement without parameters that may be read a little
- * early, along with the next statement of this request (pipeline mode: one
- * round trip for both), then hands its result to the pg_query of the same
- * SQL.  Dropped, unused, when the request ends.  SQL must stay valid until
- * then (a string literal).
+ * Statement run at nearly every request, prepared under NAME once per
+ * connection (in the round trip of its first execution) instead of being
+ * parsed and planned at each call.  PostgreSQL parses it again when the
+ * search_path differs from its last use or a table it reads changed, and
+ * checks the current role's privileges at each execution (PREPARE in its
+ * manual), so one statement serves every tenant.  Declare it static with
+ * prepared_on 0.
  */
-void pg_prefetch(const char *sql);
+struct pg_statement {
+	const char *name;
+	const char *sql;
+	unsigned long prepared_on;	/* the connection it was prepared on */
+};
+
+/* Like pg_query, for a named statement (see struct pg_statement). */
+PGresult *pg_query_prepared(struct pg_statement *statement, int nparams,
+    const char *const *values, ExecStatusType expect, struct error *err);
+
+/*
+ * Sends STATEMENT, which has no parameters and may be read a little early,
+ * along with the next statement of this request (pipeline mode: one round
+ * trip for both), then hands its result to the pg_query_prepared of the
+ * same STATEMENT.  Dropped, unused, when the request ends.
+ */
+void pg_prefetch(struct pg_statement *statement);
 
 /* Like pg_query for statements whose result is not needed. */
 bool pg_exec(const char *sql, int nparams, const char *const *values,

@@ -70,20 +70,22 @@ journal_commit(struct error *err)
 }
 
 
-static const char generation_sql[] = "SELECT generation FROM command_lock";
+static struct pg_statement generation_statement = {
+	"perfimmo_generation", "SELECT generation FROM command_lock", 0
+};
 
 
 void
 journal_prefetch_generation(void)
 {
-	pg_prefetch(generation_sql);
+	pg_prefetch(&generation_statement);
 }
 
 
 bool
 journal_generation(long long *generation, struct error *err)
 {
-	PGresult *result = pg_query(generation_sql, 0, NULL, PGRES_TUPLES_OK, err);
+	PGresult *result = pg_query_prepared(&generation_statement, 0, NULL, PGRES_TUPLES_OK, err);
 
 	if (result == NULL)
 		return false;

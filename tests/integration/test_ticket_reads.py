@@ -164,6 +164,19 @@ def test_aggregations_cover_every_match(demo, data):
     assert purposes["Plomberie / Fuite"] == 2
 
 
+def test_aggregations_same_on_every_page(demo, data):
+    first = demo.get(f"/api/v1/tickets?{both(data)}&range=0-0")
+    last = demo.get(f"/api/v1/tickets?{both(data)}&range=4-4")
+    assert (first.status, last.status) == (206, 206)
+    assert last.json()["aggergations"] == first.json()["aggergations"]
+
+
+def test_list_pages_are_the_export_reversed(demo, data):
+    pages = [listed(demo, f"{both(data)}&range={start}-{start + 1}") for start in (0, 2, 4)]
+    exported = demo.get(f"/api/v1/tickets/export?{both(data)}").json()["result"]
+    assert [uid for page in pages for uid in page] == [item["uid"] for item in reversed(exported)]
+
+
 def test_list_item_view(demo, data):
     reply = demo.get(f"/api/v1/tickets?agency={data.b}&activeproviders={data.plumber}")
     [item] = reply.json()["result"]
