@@ -13,6 +13,7 @@
 #include "cache/view_cache.h"
 #include "journal/journal.h"
 #include "common/log.h"
+#include "db/maintenance.h"
 #include "db/pg.h"
 #include "handlers.h"
 #include "http/response.h"
@@ -86,6 +87,14 @@ read_body(struct context *ctx, const struct route *route, struct error *err)
 }
 
 
+/* Writes are refused while the tenant is under maintenance; reads never are. */
+static bool
+is_write_under_maintenance(const struct route *route)
+{
+	return route->method != METHOD_GET && (route->flags & ROUTE_OPEN_IN_MAINTENANCE) == 0;
+}
+
+
 /* GETs of tenant data go through the view cache. */
 static bool
 is_cached(const struct route *route)
@@ -126,7 +135,8 @@ serve_through_cache(struct context *ctx, const struct route *route)
 /*
  * Runs the checks every request goes through, in the order the API
  * promises: tenant (421), credentials (401), route and method (404/405),
- * media type and size (415/413); then the handler does the rest.
+ * maintenance of the tenant for writes (503), media type and size
+ * (415/413); then the handler does the rest.
  */
 static void
 dispatch(struct context *ctx)
@@ -158,6 +168,10 @@ dispatch(struct context *ctx)
 		if (route != NULL && is_cached(route) &&
 		    (router_method(req->method) & METHOD_GET) != 0)
 			journal_prefetch_generation();
+		/* Likewise the maintenance state, which a write reads below. */
+		else if (route != NULL && (router_method(req->method) & METHOD_GET) == 0 &&
+		    (route->flags & ROUTE_OPEN_IN_MAINTENANCE) == 0)
+			maintenance_prefetch();
 	}
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
 		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
@@ -174,6 +188,8 @@ dispatch(struct context *ctx)
 			response_header(req, "Allow", allow);
 		goto fail;
 	}
+	if (is_write_under_maintenance(route) && !maintenance_check(&err))
+		goto fail;
 	if (!read_body(ctx, route, &err))
 		goto fail;
 

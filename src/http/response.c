@@ -131,6 +131,12 @@ response_error(struct request *req, const struct error *err)
 		response_raw(req, 500, NULL, 0);
 		return;
 	}
+	if (err->retry_after > 0) {
+		char seconds[16];
+
+		snprintf(seconds, sizeof(seconds), "%d", err->retry_after);
+		response_header(req, "Retry-After", seconds);
+	}
 	response_raw(req, status, body, strlen(body));
 	free(body);
 }
