@@ -16,6 +16,8 @@
 #include "db/maintenance.h"
 #include "db/pg.h"
 #include "handlers.h"
+#include "metrics/metrics.h"
+#include "metrics_scrape.h"
 #include "http/response.h"
 #include "routes.h"
 #include "worker.h"
@@ -223,6 +225,10 @@ serve(FCGX_Request *fcgx, const struct config *config)
 		struct error err;
 		error_set(&err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		response_error(&req, &err);
+	} else if (req.metrics) {
+		/* The scrape is not counted: it would only count itself. */
+		log_set_context(req.request_id, req.tenant);
+		metrics_scrape(&ctx);
 	} else {
 		log_set_context(req.request_id, req.tenant);
 		dispatch(&ctx);
@@ -231,6 +237,8 @@ serve(FCGX_Request *fcgx, const struct config *config)
 			error_set(&err, ERR_INTERNAL, "aucune réponse produite", "no response produced");
 			response_error(&req, &err);
 		}
+		metrics_record_request(metrics_route_key(&req, ctx.route), req.status, req.error_type,
+		    request_elapsed_ms(&req) / 1000.0);
 	}
 
 	pg_leave_tenant();
@@ -259,12 +267,13 @@ finish_request(FCGX_Request *fcgx)
 
 
 void
-worker_run(const struct config *config, int listen_fd)
+worker_run(const struct config *config, int listen_fd, int slot)
 {
 	FCGX_Request fcgx;
 	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
 
 	install_signals();
+	metrics_attach(slot);
 	log_set_level(config->log_level);
 	pg_setup(config->database, "perfimmo-api", config->statement_timeout_ms);
 	redis_setup(config->redis_host, config->redis_port, config->redis_timeout_ms);

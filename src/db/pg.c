@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "pg.h"
 
 static PGconn *connection;
@@ -19,6 +20,8 @@ static char applied_schema[64];
 static const char *prefetch_sql;
 static const char *prefetched_sql;
 static PGresult *prefetched;
+/* Whether this process had a connection before: the next one is a reconnect. */
+static bool connected_before;
 
 
 void
@@ -99,9 +102,13 @@ pg_connection(struct error *err)
 		snprintf(reason, sizeof(reason), "%s",
 		    connection != NULL ? PQerrorMessage(connection) : "out of memory");
 		reason[strcspn(reason, "\n")] = '\0';
+		metrics_count(METRICS_POSTGRESQL_CONNECT_FAILURES);
 		unavailable(err, reason);
 		return NULL;
 	}
+	if (connected_before)
+		metrics_count(METRICS_POSTGRESQL_RECONNECTS);
+	connected_before = true;
 	log_debug("connected to PostgreSQL");
 	return connection;
 }
