@@ -1,5 +1,5 @@
 -- Tenants under maintenance: `perfimmo-admin maintenance on` adds a row and
--- `maintenance off` removes it.  While a tenant has a row, the API answers
+-- `maintenance off` removes it.  While a tenant has a row, the API rejects
 -- every write of that tenant with 503 ServiceUnavailable and a Retry-After
 -- header of retry_after seconds.  Workers read it at each write, and each
 -- command reads it again under the tenant's command lock (command_lock_take in

@@ -16,7 +16,7 @@ $$;
 
 -- Takes the tenant's command lock and raises its generation, like the
 -- UPDATE it replaces, then reads the maintenance state.  PL/pgSQL takes a
--- new snapshot for each statement under READ COMMITTED, so the read sees a
+-- new snapshot for each statement under READ COMMITTED, so the read finds a
 -- `maintenance on` committed while this command waited for the lock.  With
 -- `maintenance on` waiting for the lock in turn, no command commits after it
 -- returns.  MAINTENANCE_RETRY_AFTER is NULL when writes are open.

@@ -1,6 +1,6 @@
 /*
  * perfimmo-admin maintenance on|off|status: suspends and resumes the
- * writes of one tenant (src/db/maintenance.h says what the API does then).
+ * writes of one tenant.  src/db/maintenance.h describes what the API does then.
  */
 #include <errno.h>
 #include <stdio.h>

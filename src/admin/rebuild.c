@@ -146,7 +146,7 @@ rebuild_tenant(struct admin *admin, const struct tenant *tenant)
 }
 
 
-/* True when ARGV holds FLAG. */
+/* True when ARGV contains FLAG. */
 static bool
 has_flag(int argc, char **argv, const char *flag)
 {

@@ -20,7 +20,7 @@ enum method_class { CLASS_GET, CLASS_POST, CLASS_PATCH, CLASS_DELETE, CLASS_OTHE
 
 static const char *const class_names[CLASS__COUNT] = {"GET", "POST", "PATCH", "DELETE", "OTHER"};
 
-/* What the scrape reads of one tenant. */
+/* Figures of one tenant, read at scrape time. */
 struct tenant_figures {
 	char name[TENANT_NAME_MAX + 1];
 	bool maintenance;

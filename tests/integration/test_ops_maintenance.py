@@ -1,7 +1,8 @@
-"""perfimmo-admin maintenance: while it is on, every write of the tenant answers
-503 ServiceUnavailable with Retry-After and stores nothing, reads and sessions
-go on, other tenants are untouched; once off, writes are accepted again."""
+"""perfimmo-admin maintenance: while it is on, every write of the tenant gets
+503 ServiceUnavailable with Retry-After and stores nothing. Reads and sessions
+go on and other tenants are untouched. Once it is off, writes are accepted again."""
 
+import json
 import threading
 import time
 
@@ -288,3 +289,18 @@ def test_rebuild_keeps_maintenance_switched_on_before(env, admin, session, maint
     status = admin("maintenance", "status", "--tenant", env["PERFIMMO_TENANT"]).stdout.split("\t")
     assert status[1:3] == ["on", str(RETRY_AFTER)]
     assert_maintenance(session.post(COMPANIES, call_center_body()))
+
+
+def test_import_refused(env, admin, session, maintenance, tmp_path):
+    end = session.journal_end()
+    line = {"method": "POST", "path": COMPANIES, "body": call_center_body()}
+    commands = tmp_path / "commands.jsonl"
+    commands.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    maintenance()
+
+    result = admin("import", "--tenant", env["PERFIMMO_TENANT"], "--lang", "en", str(commands),
+                   check=False)
+
+    assert result.returncode == 1
+    assert "maintenance in progress" in result.stderr
+    assert session.events_after(end) == []

@@ -231,7 +231,7 @@ def test_webhook_subscriptions_by_state(env, session, superuser_sql):
 def test_webhook_lag_grows(env, session):
     tenant = env["PERFIMMO_TENANT"]
     auth = {"Authorization": session.key}
-    # Nobody listens at this address: the receiver never acknowledges.
+    # No server listens at this address, so the receiver never acknowledges.
     view = subscribe(session.client, auth, f"http://127.0.0.1:{free_port()}/hook",
                      eventTypes=["CallCenterCreated"])
     try:
