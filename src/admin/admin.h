@@ -45,5 +45,14 @@ int tenant_command(struct admin *admin, int argc, char **argv);
 int users_command(struct admin *admin, const char *noun, int argc, char **argv);
 int rebuild_command(struct admin *admin, int argc, char **argv);
 int import_command(struct admin *admin, int argc, char **argv);
+int maintenance_command(struct admin *admin, int argc, char **argv);
+
+/*
+ * Suspends the writes of TENANT with RETRY_AFTER seconds in Retry-After,
+ * then waits for the commands in flight to end.
+ */
+bool admin_maintenance_on(struct admin *admin, const struct tenant *tenant, int retry_after);
+bool admin_maintenance_off(struct admin *admin, const struct tenant *tenant);
+bool admin_maintenance_is_on(struct admin *admin, const struct tenant *tenant, bool *on);
 
 #endif

@@ -22,7 +22,13 @@ usage(FILE *out)
 	    "                                           create an API key; prints it once, last line\n"
 	    "  key list --tenant T                      list API keys (ids, users, labels)\n"
 	    "  key revoke --tenant T --id ID            delete an API key\n"
-	    "  rebuild --tenant T                       rebuild the read-model tables from the journal\n"
+	    "  rebuild --tenant T [--maintenance]       rebuild the read-model tables from the journal;\n"
+	    "                                           --maintenance suspends writes meanwhile\n"
+	    "  maintenance on --tenant T [--retry-after SECONDS]\n"
+	    "                                           suspend the tenant's writes (503, Retry-After\n"
+	    "                                           SECONDS, default 120); reads go on\n"
+	    "  maintenance off --tenant T               accept the tenant's writes again\n"
+	    "  maintenance status [--tenant T]          list tenants with on or off\n"
 	    "  import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] [--lang fr|en]\n"
 	    "         [--batch N] FILE...             send the commands of JSON Lines files and\n"
 	    "                                           onboarding sheets (CSV) through the write API\n"
@@ -161,6 +167,8 @@ main(int argc, char **argv)
 		rc = migrate_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "import") == 0)
 		rc = import_command(&admin, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "maintenance") == 0)
+		rc = maintenance_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "rebuild") == 0)
 		rc = rebuild_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "tenant") == 0)

@@ -13,6 +13,10 @@
  *    a command, it raises the tenant's generation, so views cached before
  *    the swap are not served after it.
  * 3. The shadow schema is dropped.
+ *
+ * With --maintenance the tenant's writes are refused (503) from before
+ * step 1 to after step 3, so that the rebuild never holds commands waiting
+ * for the lock in step 2.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,8 @@
 
 /* Suffix of the shadow schema: "t_<tenant>_rebuild". */
 #define SHADOW_SUFFIX "_rebuild"
+/* Retry-After of the writes refused during `rebuild --maintenance`, in seconds. */
+#define REBUILD_RETRY_AFTER 60
 
 
 /* Fails when a table of the tenant's schema is missing from table_registry. */
@@ -140,18 +146,42 @@ rebuild_tenant(struct admin *admin, const struct tenant *tenant)
 }
 
 
+/* True when ARGV contains FLAG. */
+static bool
+has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
+
 int
 rebuild_command(struct admin *admin, int argc, char **argv)
 {
 	const char *name = admin_option(argc, argv, "--tenant");
+	bool with_maintenance = has_flag(argc, argv, "--maintenance");
+	bool was_on = false;
 	struct tenant tenant;
+	bool ok;
 
 	if (name == NULL)
-		return admin_fail("usage: rebuild --tenant NAME"), 2;
+		return admin_fail("usage: rebuild --tenant NAME [--maintenance]"), 2;
 	if (!admin_find_tenant(admin, name, &tenant) || !admin_use_tenant(admin, &tenant) ||
 	    !check_registry(admin, &tenant) || !lock_rebuild(admin, &tenant))
 		return 1;
-	if (!rebuild_tenant(admin, &tenant))
+
+	/* Maintenance that an operator switched on stays on after the rebuild. */
+	if (with_maintenance &&
+	    (!admin_maintenance_is_on(admin, &tenant, &was_on) ||
+	    (!was_on && !admin_maintenance_on(admin, &tenant, REBUILD_RETRY_AFTER))))
+		return 1;
+	ok = rebuild_tenant(admin, &tenant);
+	if (with_maintenance && !was_on && !admin_maintenance_off(admin, &tenant))
+		admin_fail("could not switch maintenance off for tenant %s: run "
+		    "perfimmo-admin maintenance off --tenant %s", tenant.name, tenant.name);
+	if (!ok)
 		return admin_fail("rebuild of tenant %s failed: its read model is unchanged", name);
 	return 0;
 }

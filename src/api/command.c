@@ -309,6 +309,7 @@ reply_duplicate(struct request *req, const struct command_outcome *out)
 	}
 	strbuf_puts(&body, "}");
 	response_raw(req, out->status, body.data, body.len);
+	req->error_type = out->err.type;
 	strbuf_free(&body);
 	free(error_body);
 }

@@ -14,6 +14,8 @@
 #include <fcgiapp.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
+#include "metrics_scrape.h"
 #include "notify/settings.h"
 #include "pool.h"
 #include "worker.h"
@@ -21,6 +23,11 @@
 #define MAX_CHILDREN 1024
 #define LISTEN_BACKLOG 1024
 #define MAX_BACKOFF_SECONDS 30
+/*
+ * Metrics slots: as many as the workers setting allows (512).  Pool places
+ * beyond them, possible only with more cores than that, share slots.
+ */
+#define METRICS_SLOTS 512
 /* A worker that dies sooner than this after its start counts as crashing. */
 #define HEALTHY_SECONDS 5
 
@@ -99,7 +106,7 @@ spawn(struct pool *pool, int index)
 		return;
 	}
 	if (pid == 0)
-		worker_run(pool->config, pool->listen_fd);
+		worker_run(pool->config, pool->listen_fd, index);
 
 	slot->pid = pid;
 	slot->started = time(NULL);
@@ -343,6 +350,10 @@ pool_run(struct config *config, const char *config_path)
 	}
 	pool.listen_fd = open_socket(config);
 	if (pool.listen_fd < 0 || !write_pid_file(config))
+		return 1;
+
+	/* Before the first fork, so that every worker inherits the mapping. */
+	if (!metrics_init(metrics_route_keys(), METRICS_SLOTS))
 		return 1;
 
 	pool.size = worker_count(config);

@@ -6,8 +6,14 @@
 const struct route routes[] = {
 	{"/api/health", METHOD_GET, ROUTE_PUBLIC | ROUTE_NO_TENANT_DATA, health_get},
 	{"/api/v1/events", METHOD_GET, 0, events_feed_get},
-	{"/api/v1/login", METHOD_POST, ROUTE_PUBLIC | ROUTE_BODY, login_post},
-	{"/api/v1/logout", METHOD_POST, ROUTE_BODY | ROUTE_EMPTY_BODY_OK | ROUTE_ENDS_SESSION, logout_post},
+	/*
+	 * Sessions stay open under maintenance: they touch neither the journal
+	 * nor the read model, and a user must still be able to log in to read
+	 * and to log out.
+	 */
+	{"/api/v1/login", METHOD_POST, ROUTE_PUBLIC | ROUTE_BODY | ROUTE_OPEN_IN_MAINTENANCE, login_post},
+	{"/api/v1/logout", METHOD_POST,
+	    ROUTE_BODY | ROUTE_EMPTY_BODY_OK | ROUTE_ENDS_SESSION | ROUTE_OPEN_IN_MAINTENANCE, logout_post},
 
 	{"/api/v1/clientcompanies", METHOD_GET, 0, clientcompanies_get},
 	{"/api/v1/clientcompanies/{uid}", METHOD_GET, 0, clientcompany_get},

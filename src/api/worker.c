@@ -13,8 +13,11 @@
 #include "cache/view_cache.h"
 #include "journal/journal.h"
 #include "common/log.h"
+#include "db/maintenance.h"
 #include "db/pg.h"
 #include "handlers.h"
+#include "metrics/metrics.h"
+#include "metrics_scrape.h"
 #include "http/response.h"
 #include "routes.h"
 #include "worker.h"
@@ -86,6 +89,14 @@ read_body(struct context *ctx, const struct route *route, struct error *err)
 }
 
 
+/* Writes are refused while the tenant is under maintenance; reads never are. */
+static bool
+is_write_under_maintenance(const struct route *route)
+{
+	return route->method != METHOD_GET && (route->flags & ROUTE_OPEN_IN_MAINTENANCE) == 0;
+}
+
+
 /* GETs of tenant data go through the view cache. */
 static bool
 is_cached(const struct route *route)
@@ -126,7 +137,8 @@ serve_through_cache(struct context *ctx, const struct route *route)
 /*
  * Runs the checks every request goes through, in the order the API
  * promises: tenant (421), credentials (401), route and method (404/405),
- * media type and size (415/413); then the handler does the rest.
+ * maintenance of the tenant for writes (503), media type and size
+ * (415/413); then the handler does the rest.
  */
 static void
 dispatch(struct context *ctx)
@@ -158,6 +170,10 @@ dispatch(struct context *ctx)
 		if (route != NULL && is_cached(route) &&
 		    (router_method(req->method) & METHOD_GET) != 0)
 			journal_prefetch_generation();
+		/* Likewise the maintenance state, which a write reads below. */
+		else if (route != NULL && (router_method(req->method) & METHOD_GET) == 0 &&
+		    (route->flags & ROUTE_OPEN_IN_MAINTENANCE) == 0)
+			maintenance_prefetch();
 	}
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
 		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
@@ -174,6 +190,8 @@ dispatch(struct context *ctx)
 			response_header(req, "Allow", allow);
 		goto fail;
 	}
+	if (is_write_under_maintenance(route) && !maintenance_check(&err))
+		goto fail;
 	if (!read_body(ctx, route, &err))
 		goto fail;
 
@@ -207,6 +225,10 @@ serve(FCGX_Request *fcgx, const struct config *config)
 		struct error err;
 		error_set(&err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
 		response_error(&req, &err);
+	} else if (req.metrics) {
+		/* The scrape is not counted: it would only count itself. */
+		log_set_context(req.request_id, req.tenant);
+		metrics_scrape(&ctx);
 	} else {
 		log_set_context(req.request_id, req.tenant);
 		dispatch(&ctx);
@@ -215,6 +237,8 @@ serve(FCGX_Request *fcgx, const struct config *config)
 			error_set(&err, ERR_INTERNAL, "aucune réponse produite", "no response produced");
 			response_error(&req, &err);
 		}
+		metrics_record_request(metrics_route_key(&req, ctx.route), req.status, req.error_type,
+		    request_elapsed_ms(&req) / 1000.0);
 	}
 
 	pg_leave_tenant();
@@ -243,12 +267,13 @@ finish_request(FCGX_Request *fcgx)
 
 
 void
-worker_run(const struct config *config, int listen_fd)
+worker_run(const struct config *config, int listen_fd, int slot)
 {
 	FCGX_Request fcgx;
 	struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
 
 	install_signals();
+	metrics_attach(slot);
 	log_set_level(config->log_level);
 	pg_setup(config->database, "perfimmo-api", config->statement_timeout_ms);
 	redis_setup(config->redis_host, config->redis_port, config->redis_timeout_ms);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "redis.h"
 
 #define RETRY_DELAY_MS 1000
@@ -16,6 +17,8 @@ static int saved_port;
 static int saved_timeout_ms;
 static struct timespec retry_after;
 static unsigned long failure_count;
+/* Whether this process had a connection before: the next one is a reconnect. */
+static bool connected_before;
 
 
 void
@@ -82,13 +85,18 @@ connect_if_needed(bool ignore_delay)
 	timeout.tv_usec = (saved_timeout_ms % 1000) * 1000;
 	context = redisConnectWithTimeout(saved_host, saved_port, timeout);
 	if (context == NULL || context->err != 0) {
+		metrics_count(METRICS_REDIS_CONNECT_FAILURES);
 		fail(context != NULL ? context->errstr : "out of memory");
 		return false;
 	}
 	if (redisSetTimeout(context, timeout) != REDIS_OK) {
+		metrics_count(METRICS_REDIS_CONNECT_FAILURES);
 		fail("could not set the command time-out");
 		return false;
 	}
+	if (connected_before)
+		metrics_count(METRICS_REDIS_RECONNECTS);
+	connected_before = true;
 	return true;
 }
 

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "http/response.h"
 #include "redis.h"
 #include "view_cache.h"
@@ -81,8 +82,10 @@ view_cache_serve(struct request *req, const char *key)
 	if (reply != NULL)
 		freeReplyObject(reply);
 
-	if (served)
+	if (served) {
 		hit_count++;
+		metrics_count(METRICS_VIEW_CACHE_HITS);
+	}
 	return served;
 }
 
@@ -105,6 +108,7 @@ view_cache_wait_for_other(struct request *req, const char *key)
 	if (reply != NULL)
 		freeReplyObject(reply);
 	miss_count++;
+	metrics_count(METRICS_VIEW_CACHE_MISSES);
 
 	/* Redis down (reply NULL) also lands here: compute without waiting. */
 	if (mine || reply == NULL)

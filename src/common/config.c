@@ -51,6 +51,7 @@ static const struct config_key keys[] = {
 	{"nginx_test", TEXT(nginx_test)},
 	{"nginx_reload", TEXT(nginx_reload)},
 	{"pid_file", TEXT(pid_file)},
+	{"metrics_certificates", TEXT(metrics_certificates)},
 	{"notify_database", TEXT(notify_database)},
 	{"notify_poll_seconds", INT(notify_poll_seconds, 1, 3600)},
 	{"notify_batch_max", INT(notify_batch_max, 1, 100)},
@@ -87,6 +88,9 @@ config_defaults(struct config *config)
 	config->login_failure_window = 900;
 	config->statement_timeout_ms = 5000;
 	snprintf(config->sql_dir, sizeof(config->sql_dir), "%s/sql", PERFIMMO_DATADIR);
+	/* Where the certbot deploy hook of nginx/ installs each tenant host's certificate. */
+	snprintf(config->metrics_certificates, sizeof(config->metrics_certificates),
+	    "/etc/nginx/perfimmo-tls/*/fullchain.pem");
 	snprintf(config->notify_database, sizeof(config->notify_database),
 	    "dbname=perfimmo user=perfimmo_notify");
 	config->notify_poll_seconds = 5;

@@ -40,6 +40,8 @@ struct config {
 	char nginx_test[CONFIG_TEXT_MAX];
 	char nginx_reload[CONFIG_TEXT_MAX];
 	char pid_file[CONFIG_PATH_MAX];
+	/* Comma-separated glob patterns of the certificate files the metrics report on. */
+	char metrics_certificates[CONFIG_TEXT_MAX];
 
 	/* perfimmo-notify, and the destination checks of the API (docs/notifications.md) */
 	char notify_database[CONFIG_TEXT_MAX];	/* conninfo of the perfimmo_notify role */

@@ -144,6 +144,7 @@ error_set(struct error *err, enum error_type type,
 	va_list ap, copy;
 
 	err->type = type;
+	err->retry_after = 0;
 
 	va_start(ap, format_en);
 	va_copy(copy, ap);
@@ -161,6 +162,7 @@ error_set_text(struct error *err, enum error_type type,
     const char *text_fr, const char *text_en)
 {
 	err->type = type;
+	err->retry_after = 0;
 	snprintf(err->message_fr, sizeof(err->message_fr), "%s", text_fr);
 	snprintf(err->message_en, sizeof(err->message_en), "%s", text_en);
 	return false;
@@ -195,6 +197,7 @@ void
 error_clear(struct error *err)
 {
 	err->type = ERR_NONE;
+	err->retry_after = 0;
 	err->message_fr[0] = '\0';
 	err->message_en[0] = '\0';
 }

@@ -121,6 +121,7 @@ struct error {
 	enum error_type type;
 	char message_fr[ERROR_MESSAGE_MAX];
 	char message_en[ERROR_MESSAGE_MAX];
+	int retry_after;		/* seconds for a Retry-After header; 0 = none */
 };
 
 /* Returns the wire name of a type, e.g. "InvalidJson". */
@@ -133,7 +134,7 @@ int error_status(enum error_type type);
 enum error_type error_from_name(const char *name);
 
 /*
- * Fills ERR with TYPE and both messages.  The two formats take the same
+ * Fills ERR with TYPE and both messages, and clears its retry_after.  The two formats take the same
  * arguments in the same order; messages longer than ERROR_MESSAGE_MAX are
  * cut.  Always returns false, so a caller can write `return error_set(...)`.
  */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "metrics/metrics.h"
 #include "pg.h"
 
 static PGconn *connection;
@@ -104,9 +105,13 @@ pg_connection(struct error *err)
 		snprintf(reason, sizeof(reason), "%s",
 		    connection != NULL ? PQerrorMessage(connection) : "out of memory");
 		reason[strcspn(reason, "\n")] = '\0';
+		metrics_count(METRICS_POSTGRESQL_CONNECT_FAILURES);
 		unavailable(err, reason);
 		return NULL;
 	}
+	/* Every connection after the process's first one is a reconnect. */
+	if (connection_serial > 0)
+		metrics_count(METRICS_POSTGRESQL_RECONNECTS);
 	connection_serial++;
 	log_debug("connected to PostgreSQL");
 	return connection;

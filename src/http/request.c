@@ -50,6 +50,7 @@ request_begin(struct request *req, FCGX_Request *fcgx)
 {
 	const char *uri;
 	const char *question;
+	const char *metrics;
 
 	memset(req, 0, sizeof(*req));
 	req->fcgx = fcgx;
@@ -77,6 +78,8 @@ request_begin(struct request *req, FCGX_Request *fcgx)
 	req->remote_addr = copy_param(fcgx, "REMOTE_ADDR");
 	req->content_length = parse_content_length(FCGX_GetParam("CONTENT_LENGTH", fcgx->envp));
 	req->english = request_prefers_english(FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", fcgx->envp));
+	metrics = FCGX_GetParam("PERFIMMO_METRICS", fcgx->envp);
+	req->metrics = metrics != NULL && strcmp(metrics, "1") == 0;
 
 	if (req->content_type != NULL && *req->content_type == '\0') {
 		free(req->content_type);

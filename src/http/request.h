@@ -33,6 +33,12 @@ struct request {
 	char *remote_addr;
 	long long content_length;	/* -1 when absent */
 	bool english;			/* Accept-Language prefers English */
+	/*
+	 * PERFIMMO_METRICS=1: sent by the metrics server of nginx only, which
+	 * listens on loopback.  No tenant server sets it, and a client header
+	 * cannot, since those arrive as HTTP_* parameters.
+	 */
+	bool metrics;
 
 	char *body;			/* NUL-terminated, may hold NULs */
 	size_t body_len;
@@ -43,6 +49,7 @@ struct request {
 
 	struct strbuf headers;		/* extra response header lines */
 	int status;			/* set once a response is sent */
+	enum error_type error_type;	/* errorType of the error body sent, ERR_NONE otherwise */
 
 	/*
 	 * When set, response_raw also keeps the body it sends and the extra

@@ -48,15 +48,16 @@ response_header(struct request *req, const char *name, const char *value)
  * libfcgi's own formatter does not know %zu, so the head is built with
  * snprintf and written with FCGX_PutStr.
  */
-void
-response_raw(struct request *req, int status, const char *bytes, size_t len)
+static void
+send_response(struct request *req, int status, const char *content_type,
+    const char *bytes, size_t len)
 {
 	struct strbuf head;
 
 	strbuf_init(&head);
 	strbuf_printf(&head, "Status: %d %s\r\n", status, response_reason(status));
 	if (bytes != NULL)
-		strbuf_puts(&head, "Content-Type: application/json; charset=utf-8\r\n");
+		strbuf_printf(&head, "Content-Type: %s\r\n", content_type);
 	strbuf_printf(&head, "Content-Length: %zu\r\n", bytes != NULL ? len : 0);
 	if (req->request_id[0] != '\0' && strpbrk(req->request_id, "\r\n") == NULL)
 		strbuf_printf(&head, "X-Request-Id: %s\r\n", req->request_id);
@@ -80,6 +81,21 @@ response_raw(struct request *req, int status, const char *bytes, size_t len)
 		if (bytes != NULL)
 			strbuf_append(&req->captured_body, bytes, len);
 	}
+}
+
+
+void
+response_raw(struct request *req, int status, const char *bytes, size_t len)
+{
+	send_response(req, status, "application/json; charset=utf-8", bytes, len);
+}
+
+
+void
+response_text(struct request *req, int status, const char *content_type,
+    const char *bytes, size_t len)
+{
+	send_response(req, status, content_type, bytes, len);
 }
 
 
@@ -130,6 +146,13 @@ response_error(struct request *req, const struct error *err)
 	if (body == NULL) {
 		response_raw(req, 500, NULL, 0);
 		return;
+	}
+	req->error_type = err->type;
+	if (err->retry_after > 0) {
+		char seconds[16];
+
+		snprintf(seconds, sizeof(seconds), "%d", err->retry_after);
+		response_header(req, "Retry-After", seconds);
 	}
 	response_raw(req, status, body, strlen(body));
 	free(body);

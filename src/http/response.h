@@ -23,7 +23,11 @@ void response_json(struct request *req, int status, struct json_object *body);
 /* Sends STATUS with BYTES as the JSON body (already serialised). */
 void response_raw(struct request *req, int status, const char *bytes, size_t len);
 
-/* Sends the error body of ERR with its status. */
+/* Sends STATUS with BYTES as a body of CONTENT_TYPE (the metrics' text format). */
+void response_text(struct request *req, int status, const char *content_type,
+    const char *bytes, size_t len);
+
+/* Sends the error body of ERR with its status, and Retry-After when ERR has a retry_after. */
 void response_error(struct request *req, const struct error *err);
 
 /* Returns the reason phrase of an HTTP status. */

@@ -27,6 +27,7 @@ enum route_flags {
 	ROUTE_NO_TENANT_DATA = 1 << 4,	/* reads nothing of the tenant (health) */
 	ROUTE_NO_CACHE = 1 << 5,	/* GET never served from the view cache */
 	ROUTE_ENDS_SESSION = 1 << 6,	/* no sliding re-issue of the session cookie (logout) */
+	ROUTE_OPEN_IN_MAINTENANCE = 1 << 7, /* a write still served under maintenance (login, logout) */
 };
 
 struct route {

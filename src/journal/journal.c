@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "db/maintenance.h"
 #include "db/pg.h"
 #include "journal.h"
 #include "journal_batch.h"
@@ -12,23 +13,33 @@
 static bool batch_open;
 
 
-/* Raises the generation and takes the command lock, inside the open transaction. */
+/*
+ * Raises the generation and takes the command lock, inside the open
+ * transaction; refuses with 503 when the tenant went under maintenance.
+ */
 static bool
 take_command_lock(struct error *err)
 {
 	PGresult *result;
+	int retry_after;
 
 	/*
 	 * Commands of one tenant run one at a time: positions commit in order.
 	 * The same statement raises the tenant's generation, which only counts
-	 * if the command commits.
+	 * if the command commits, and reads the maintenance state once the
+	 * lock is held (command_lock_take in sql/tenant/011_maintenance.sql).
 	 */
-	result = pg_query("UPDATE command_lock SET generation = generation + 1 RETURNING generation",
+	result = pg_query("SELECT generation, maintenance_retry_after FROM command_lock_take()",
 	    0, NULL, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
+	if (PQntuples(result) != 1 || PQgetisnull(result, 0, 1)) {
+		PQclear(result);
+		return true;
+	}
+	retry_after = atoi(PQgetvalue(result, 0, 1));
 	PQclear(result);
-	return true;
+	return maintenance_refuse(err, retry_after);
 }
 
 
