@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "error.h"
 
 struct error_entry {
@@ -137,6 +139,28 @@ error_from_name(const char *name)
 }
 
 
+/*
+ * Removes from MESSAGE the bytes of incomplete UTF-8 sequences.  A "%.80s"
+ * conversion or the ERROR_MESSAGE_MAX limit counts bytes, so it can cut a
+ * character of a valid value in two.  The message must stay valid UTF-8
+ * because it goes into JSON responses and the import's rejects file.
+ */
+static void
+drop_cut_characters(char *message)
+{
+	size_t len = strlen(message);
+	uint8_t *bad;
+
+	/* Each pass removes one byte, so the loop ends within LEN passes. */
+	while ((bad = (uint8_t *)u8_check((const uint8_t *)message, len)) != NULL) {
+		size_t after = len - (size_t)(bad - (uint8_t *)message) - 1;
+
+		memmove(bad, bad + 1, after + 1);
+		len--;
+	}
+}
+
+
 bool
 error_set(struct error *err, enum error_type type,
     const char *format_fr, const char *format_en, ...)
@@ -152,6 +176,8 @@ error_set(struct error *err, enum error_type type,
 	vsnprintf(err->message_en, sizeof(err->message_en), format_en, copy);
 	va_end(copy);
 	va_end(ap);
+	drop_cut_characters(err->message_fr);
+	drop_cut_characters(err->message_en);
 
 	return false;
 }
@@ -165,6 +191,8 @@ error_set_text(struct error *err, enum error_type type,
 	err->retry_after = 0;
 	snprintf(err->message_fr, sizeof(err->message_fr), "%s", text_fr);
 	snprintf(err->message_en, sizeof(err->message_en), "%s", text_en);
+	drop_cut_characters(err->message_fr);
+	drop_cut_characters(err->message_en);
 	return false;
 }
 
@@ -177,6 +205,7 @@ prepend(char *message, size_t size, const char *prefix)
 
 	snprintf(old, sizeof(old), "%s", message);
 	snprintf(message, size, "%s%s", prefix, old);
+	drop_cut_characters(message);
 }
 
 

@@ -13,6 +13,7 @@
 #include "trades.h"
 
 #define MAX_ITEMS 64			/* values in one multi-value cell */
+#define MAX_ITEM_BYTES 255		/* bytes of one value of a multi-value cell */
 
 /* Header names that match each column, folded (accents and case ignored). */
 static const struct {
@@ -166,13 +167,19 @@ reject(struct import_line *line, enum csv_column column)
 }
 
 
-/* Splits a multi-value cell on commas and line breaks into trimmed, non-empty ITEMS. */
-static size_t
-split_items(const char *text, char items[MAX_ITEMS][256], bool *too_many)
+/*
+ * Splits a multi-value cell on commas and line breaks into trimmed, non-empty
+ * ITEMS and their COUNT.  Returns false with ERR when the cell has more than
+ * MAX_ITEMS values or a value longer than MAX_ITEM_BYTES, so that no value
+ * is ever dropped without the row being rejected.
+ */
+static bool
+split_items(const char *text, char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], size_t *count_out,
+    struct error *err)
 {
 	size_t count = 0;
 
-	*too_many = false;
+	*count_out = 0;
 	while (*text != '\0') {
 		size_t len = strcspn(text, ",\n\r");
 		const char *start = text;
@@ -183,10 +190,15 @@ split_items(const char *text, char items[MAX_ITEMS][256], bool *too_many)
 		while (trimmed > 0 && isspace((unsigned char)start[trimmed - 1]))
 			trimmed--;
 		if (trimmed > 0) {
-			if (count == MAX_ITEMS || trimmed >= 256) {
-				*too_many = true;
-				return count;
-			}
+			if (count == MAX_ITEMS)
+				return error_set(err, ERR_INVALID_COMMAND,
+				    "plus de %d valeurs dans la cellule", "more than %d values in the cell",
+				    MAX_ITEMS);
+			if (trimmed > MAX_ITEM_BYTES)
+				return error_set(err, ERR_INVALID_COMMAND,
+				    "valeur de plus de %d octets dans la cellule : « %.40s… »",
+				    "value longer than %d bytes in the cell: \"%.40s…\"",
+				    MAX_ITEM_BYTES, start);
 			memcpy(items[count], start, trimmed);
 			items[count][trimmed] = '\0';
 			count++;
@@ -195,12 +207,13 @@ split_items(const char *text, char items[MAX_ITEMS][256], bool *too_many)
 		if (*text != '\0')
 			text++;
 	}
-	return count;
+	*count_out = count;
+	return true;
 }
 
 
 static struct json_object *
-string_array(char items[MAX_ITEMS][256], size_t count)
+string_array(char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], size_t count)
 {
 	struct json_object *array = json_object_new_array();
 
@@ -339,16 +352,16 @@ static bool
 map_agencies(const struct csv_mapping *mapping, const char *text, struct json_object **uids,
     struct import_line *line, bool *failed)
 {
-	char items[MAX_ITEMS][256], uid[37];
-	bool too_many;
-	size_t count = split_items(text, items, &too_many);
+	char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], uid[37];
+	size_t count;
 
 	*failed = false;
 	*uids = json_object_new_array();
-	if (too_many || count == 0) {
-		error_set(&line->err, ERR_INVALID_COMMAND,
-		    too_many ? "trop d'agences" : "au moins une agence est obligatoire",
-		    too_many ? "too many agencies" : "at least one agency is required");
+	if (!split_items(text, items, &count, &line->err))
+		goto rejected;
+	if (count == 0) {
+		error_set(&line->err, ERR_INVALID_COMMAND, "au moins une agence est obligatoire",
+		    "at least one agency is required");
 		goto rejected;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -472,19 +485,22 @@ read_siret(const char *text, char digits[16], struct import_line *line)
 }
 
 
-static void
+/*
+ * Adds the AddProviderContact command of ROW to LINE.  Returns COL__MAX, or
+ * the list column whose cell cannot be split, with LINE's error set.
+ */
+static enum csv_column
 add_contact(const struct csv_mapping *mapping, const struct csv_columns *columns,
     const struct csv_row *row, const char *key, const char *uid, const char *siret,
     struct import_line *line)
 {
-	char items[MAX_ITEMS][256], company[37];
+	char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], company[37];
 	struct json_object *body = command_body(key, 0, "AddProviderContact");
 	struct json_object *name = json_object_new_object();
 	static const struct {
 		enum csv_column column;
 		const char *field;
 	} lists[] = {{COL_PHONES, "phones"}, {COL_FAX, "fax"}, {COL_MAILS, "emails"}};
-	bool too_many;
 
 	json_object_object_add(body, "aggregateUid", json_object_new_string(uid));
 	json_object_object_add(body, "companyUid", json_object_new_string(mapping->company));
@@ -498,10 +514,16 @@ add_contact(const struct csv_mapping *mapping, const struct csv_columns *columns
 	json_object_object_add(name, "nameType", json_object_new_string("PoorName"));
 	json_object_object_add(body, "name", name);
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		size_t count = split_items(cell(columns, row, lists[i].column), items, &too_many);
+		size_t count;
+
+		if (!split_items(cell(columns, row, lists[i].column), items, &count, &line->err)) {
+			json_object_put(body);
+			return lists[i].column;
+		}
 		json_object_object_add(body, lists[i].field, string_array(items, count));
 	}
 	import_line_add(line, "POST", "/api/vEvent/providercontacts", body, "name");
+	return COL__MAX;
 }
 
 
@@ -509,10 +531,11 @@ add_contact(const struct csv_mapping *mapping, const struct csv_columns *columns
 static bool
 add_activities(const char *text, const char *key, const char *path, struct import_line *line)
 {
-	char items[MAX_ITEMS][256], uid[37];
-	bool too_many;
-	size_t count = split_items(text, items, &too_many);
+	char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], uid[37];
+	size_t count;
 
+	if (!split_items(text, items, &count, &line->err))
+		return false;
 	for (size_t i = 0; i < count; i++) {
 		const struct trade *trade = trade_find(items[i]);
 		struct json_object *body, *types;
@@ -536,7 +559,7 @@ add_activities(const char *text, const char *key, const char *path, struct impor
 		json_object_object_add(body, "includedIncidentTypes", types);
 		import_line_add(line, "PATCH", path, body, "activities");
 	}
-	return !too_many;
+	return true;
 }
 
 
@@ -545,10 +568,12 @@ static enum lookup_result
 add_patrimonies(const struct csv_mapping *mapping, const char *text, const char *key,
     const char *path, struct import_line *line)
 {
-	char items[MAX_ITEMS][256], uid[37];
-	bool too_many;
-	size_t count = split_items(text, items, &too_many);
+	char items[MAX_ITEMS][MAX_ITEM_BYTES + 1], uid[37];
+	size_t count;
 
+	/* A cell that cannot be split rejects the row like an unknown ref does. */
+	if (!split_items(text, items, &count, &line->err))
+		return LOOKUP_UNKNOWN;
 	for (size_t i = 0; i < count; i++) {
 		enum lookup_result found = mapping->lookup->patrimony(mapping->lookup->data,
 		    mapping->company, items[i], uid, &line->err);
@@ -568,10 +593,6 @@ add_patrimonies(const struct csv_mapping *mapping, const char *text, const char 
 		json_object_object_add(body, "patrimonyUid", json_object_new_string(uid));
 		import_line_add(line, "PATCH", path, body, "patrimoines");
 	}
-	if (too_many) {
-		error_set(&line->err, ERR_INVALID_COMMAND, "trop de patrimoines", "too many patrimonies");
-		return LOOKUP_UNKNOWN;
-	}
 	return LOOKUP_FOUND;
 }
 
@@ -583,6 +604,7 @@ map_contact(const struct csv_mapping *mapping, const struct csv_columns *columns
 	const char *name = cell(columns, row, COL_NAME);
 	char siret[16], uid[37], path[96];
 	const char *parts[4] = {"providerContact", mapping->company, siret, name};
+	enum csv_column bad_column;
 	enum lookup_result found;
 
 	if (name[0] == '\0') {
@@ -594,7 +616,9 @@ map_contact(const struct csv_mapping *mapping, const struct csv_columns *columns
 
 	import_uid(uid, parts, 4);
 	snprintf(path, sizeof(path), "/api/vEvent/providercontacts/%s", uid);
-	add_contact(mapping, columns, row, key, uid, siret, line);
+	bad_column = add_contact(mapping, columns, row, key, uid, siret, line);
+	if (bad_column != COL__MAX)
+		return reject(line, bad_column);
 	if (!add_activities(cell(columns, row, COL_ACTIVITIES), key, path, line))
 		return reject(line, COL_ACTIVITIES);
 	found = add_patrimonies(mapping, cell(columns, row, COL_PATRIMONIES), key, path, line);

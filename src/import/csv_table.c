@@ -131,6 +131,24 @@ is_space(unsigned char c)
 
 
 /*
+ * Returns the end of the line that begins at START: just after its line
+ * break, which is LF, CR LF or a lone CR.  libcsv ends a row on a lone CR
+ * too, and spreadsheets for the classic Mac OS save files with CR only.
+ */
+static size_t
+line_end(const char *text, size_t start, size_t len)
+{
+	for (size_t i = start; i < len; i++) {
+		if (text[i] == '\n')
+			return i + 1;
+		if (text[i] == '\r')
+			return i + 1 < len && text[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return len;
+}
+
+
+/*
  * Feeds TEXT to libcsv one line at a time, so the line a row starts on is
  * known when its first cell arrives (a quoted cell's line breaks included).
  */
@@ -141,8 +159,7 @@ parse_lines(struct csv_parser *parser, struct reader *reader, const char *text,
 	size_t start = 0;
 
 	while (start < len) {
-		const char *newline = memchr(text + start, '\n', len - start);
-		size_t end = newline != NULL ? (size_t)(newline - text) + 1 : len;
+		size_t end = line_end(text, start, len);
 
 		reader->line++;
 		if (csv_parse(parser, text + start, end - start, on_cell, on_row, reader) != end - start)

@@ -83,6 +83,26 @@ START_TEST(long_message_is_cut)
 }
 END_TEST
 
+START_TEST(cut_character_is_dropped)
+{
+	struct error err;
+	char big[600];
+
+	/* "%.2s" keeps "a" and the first byte of "é" (C3 A9): that byte must go. */
+	error_set(&err, ERR_BAD_REQUEST, "« %.2s »", "\"%.2s\"", "aé");
+	ck_assert_str_eq(err.message_fr, "« a »");
+	ck_assert_str_eq(err.message_en, "\"a\"");
+
+	/* 300 "é": the cut after byte 511 falls between the two bytes of one. */
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i + 2 < sizeof(big); i += 2)
+		memcpy(big + i, "é", 2);
+	error_set(&err, ERR_BAD_REQUEST, "%s", "%s", big);
+	ck_assert_uint_eq(strlen(err.message_fr), ERROR_MESSAGE_MAX - 2);
+	ck_assert_str_eq(err.message_fr + strlen(err.message_fr) - 2, "é");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -96,6 +116,7 @@ main(void)
 	tcase_add_test(tc, set_formats_both_languages);
 	tcase_add_test(tc, prefix_path_per_language);
 	tcase_add_test(tc, long_message_is_cut);
+	tcase_add_test(tc, cut_character_is_dropped);
 	suite_add_tcase(suite, tc);
 
 	return run_suite(suite);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "import/csv_map.h"
 #include "import/csv_table.h"
 #include "import/import_text.h"
@@ -163,6 +165,35 @@ START_TEST(empty_file_is_refused)
 END_TEST
 
 
+START_TEST(lone_cr_ends_a_line)
+{
+	ck_assert(read_csv("ref;label\rA;x\r\rB;\"deux\rlignes\"\rC;y\r\n"));
+	ck_assert_uint_eq(table.count, 4);
+	ck_assert_int_eq(table.rows[1].line, 2);
+	ck_assert_int_eq(table.rows[2].line, 4);
+	ck_assert_int_eq(table.rows[3].line, 6);
+}
+END_TEST
+
+
+/* Found by tests/fuzz/fuzz_csv.c: a lone CR in the header gave two rows line 1. */
+START_TEST(fuzz_lone_cr_rows_get_their_own_line)
+{
+	static const char csv[] =
+	    "Nom;SIRET;T\xC3\xA9l\xC3\xA9phones;Mails;Fax;Activit\xC3\xA9s;Patrimoin\res"
+	    "\nPlomberie Martin;9155 22 320 00074;\"04 72 00 00 01\n04 72 00 00 02\";con"
+	    "tact@martin.fr;;plombier, \xC3\xA9l 22 320 00074;\"04 72 00 00 01\n04 72 00"
+	    " 00 02\";contact@mseurs;;;;;jardinier;down\r\n";
+
+	ck_assert(read_csv(csv));
+	ck_assert_uint_eq(table.count, 3);
+	ck_assert_int_eq(table.rows[0].line, 1);
+	ck_assert_int_eq(table.rows[1].line, 2);
+	ck_assert_int_eq(table.rows[2].line, 3);
+}
+END_TEST
+
+
 /* ---------------------------------------------------------------- header */
 
 static struct csv_columns columns;
@@ -199,6 +230,28 @@ START_TEST(header_errors)
 	ck_assert(!header("ref;agencies;siret\n"));
 	ck_assert(!header("ref;label\n"));
 	ck_assert(!header("siret;phones\n"));
+}
+END_TEST
+
+
+/*
+ * Found by tests/fuzz/fuzz_csv.c: a Windows-1252 header whose unknown name
+ * was cut inside a character by "%.60s", leaving invalid UTF-8 in the message.
+ */
+START_TEST(fuzz_cut_column_name_keeps_message_utf8)
+{
+	static const char bytes[] =
+	    "ref;age\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4"
+	    "\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4"
+	    "\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\xB4\x07"
+	    "8 all\xE9" "e du i 1945 `38200 Viennemaidex\n";
+
+	ck_assert(decode(bytes, sizeof(bytes) - 1));
+	ck_assert(!header(text.data));
+	ck_assert_int_eq(err.type, ERR_BAD_REQUEST);
+	ck_assert_ptr_null(u8_check((const uint8_t *)err.message_fr, strlen(err.message_fr)));
+	ck_assert_ptr_null(u8_check((const uint8_t *)err.message_en, strlen(err.message_en)));
+	ck_assert_ptr_nonnull(strstr(err.message_en, "unknown column \"age\xC3\xBF"));
 }
 END_TEST
 
@@ -460,6 +513,77 @@ START_TEST(contact_rows_that_cannot_be_mapped)
 END_TEST
 
 
+/* A cell of 65 values "0,1,...,64", one more than a list cell may have. */
+static char *
+many_values(void)
+{
+	static char cell_text[65 * 4 + 1];
+	size_t used = 0;
+
+	for (int i = 0; i < 65; i++)
+		used += (size_t)snprintf(cell_text + used, sizeof(cell_text) - used, "%s%d",
+		    i > 0 ? "," : "", i);
+	return cell_text;
+}
+
+
+/* Values beyond the limits reject the row instead of being dropped. */
+START_TEST(oversized_list_cells_reject_the_row)
+{
+	char csv[1024], long_value[300];
+
+	snprintf(csv, sizeof(csv), "name;phones\nDupré;\"%s\"\n", many_values());
+	check_rejected(csv, "phones", ERR_INVALID_COMMAND, "plus de 64 valeurs");
+	snprintf(csv, sizeof(csv), "name;mails\nDupré;\"%s\"\n", many_values());
+	check_rejected(csv, "mails", ERR_INVALID_COMMAND, "plus de 64 valeurs");
+
+	memset(long_value, 'a', 256);
+	long_value[256] = '\0';
+	snprintf(csv, sizeof(csv), "name;fax\nDupré;%s\n", long_value);
+	check_rejected(csv, "fax", ERR_INVALID_COMMAND, "plus de 255 octets");
+	snprintf(csv, sizeof(csv), "ref;agencies\nPAT-9;%s\n", long_value);
+	check_rejected(csv, "agencies", ERR_INVALID_COMMAND, "plus de 255 octets");
+	snprintf(csv, sizeof(csv), "name;patrimoines\nDupré;%s\n", long_value);
+	check_rejected(csv, "patrimoines", ERR_INVALID_COMMAND, "plus de 255 octets");
+
+	/* 255 bytes is still one value. */
+	long_value[255] = '\0';
+	snprintf(csv, sizeof(csv), "name;fax\nDupré;%s\n", long_value);
+	ck_assert(map(csv));
+	ck_assert(!line.rejected);
+	ck_assert_uint_eq(strlen(field(0, "fax")), 255 + 4);
+}
+END_TEST
+
+
+/* Found by tests/fuzz/fuzz_csv.c: an over-long activity rejected the row with no message. */
+START_TEST(fuzz_long_activity_rejects_with_message)
+{
+	static const char bytes[] =
+	    "name\tphones\tactivities\nSerrurHes\t\"01 78 00 00activitel 00\"\tseirr\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+	    "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFFruer\nX\t\tascensoriste,chW"
+	    "uffagiste\n";
+
+	ck_assert(decode(bytes, sizeof(bytes) - 1));
+	ck_assert(header(text.data));
+	ck_assert(csv_map_row(&mapping, &columns, &table.rows[1], &line));
+	ck_assert(line.rejected);
+	ck_assert_uint_eq(line.count, 0);
+	ck_assert_str_eq(line.column, "activities");
+	ck_assert_int_eq(line.err.type, ERR_INVALID_COMMAND);
+	ck_assert_ptr_nonnull(strstr(line.err.message_en, "longer than 255 bytes"));
+	ck_assert_ptr_null(u8_check((const uint8_t *)line.err.message_fr,
+	    strlen(line.err.message_fr)));
+}
+END_TEST
+
+
 /* ---------------------------------------------------------------- uids and trades */
 
 START_TEST(import_uid_is_version_5_of_the_joined_parts)
@@ -509,8 +633,11 @@ import_suite(void)
 	tcase_add_test(csv, quoted_cells_keep_separators_quotes_and_line_breaks);
 	tcase_add_test(csv, unclosed_quote_names_its_line);
 	tcase_add_test(csv, empty_file_is_refused);
+	tcase_add_test(csv, lone_cr_ends_a_line);
+	tcase_add_test(csv, fuzz_lone_cr_rows_get_their_own_line);
 	tcase_add_test(mapping_case, header_gives_the_layout);
 	tcase_add_test(mapping_case, header_errors);
+	tcase_add_test(mapping_case, fuzz_cut_column_name_keeps_message_utf8);
 	tcase_add_test(mapping_case, address_is_split);
 	tcase_add_test(mapping_case, unreadable_address_is_null);
 	tcase_add_test(mapping_case, patrimony_row_gives_two_commands);
@@ -519,6 +646,8 @@ import_suite(void)
 	tcase_add_test(mapping_case, failed_lookup_stops_the_mapping);
 	tcase_add_test(mapping_case, contact_row_gives_its_commands);
 	tcase_add_test(mapping_case, contact_rows_that_cannot_be_mapped);
+	tcase_add_test(mapping_case, oversized_list_cells_reject_the_row);
+	tcase_add_test(mapping_case, fuzz_long_activity_rejects_with_message);
 	tcase_add_test(mapping_case, import_uid_is_version_5_of_the_joined_parts);
 	tcase_add_test(mapping_case, trades_match_folded_names);
 	suite_add_tcase(suite, encodings);
