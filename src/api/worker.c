@@ -22,6 +22,20 @@
 #include "routes.h"
 #include "worker.h"
 
+/*
+ * LeakSanitizer checks for leaks from an atexit handler, which _exit(2)
+ * skips, so a worker built with AddressSanitizer runs the check itself
+ * before it exits.  A leak then ends the worker with a non-zero status and
+ * a report in its log.  GCC defines __SANITIZE_ADDRESS__ under
+ * -fsanitize=address (configure --enable-sanitizers).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define check_leaks() __lsan_do_leak_check()
+#else
+#define check_leaks() ((void)0)
+#endif
+
 static volatile sig_atomic_t stop_requested;
 
 
@@ -308,5 +322,6 @@ worker_run(const struct config *config, int listen_fd, int slot)
 
 	pg_close();
 	redis_close();
+	check_leaks();
 	_exit(0);
 }
