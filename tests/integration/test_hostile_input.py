@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -409,3 +410,18 @@ def test_http2_command_and_hostile_header(env, su):
     assert journal_since(su, start) == []
     version, code, _ = curl_http2(env, env["PERFIMMO_URL"] + "/api/health")
     assert (version, code) == ("2", 200)
+
+
+@pytest.mark.parametrize("language, quoted", [("fr", "« {} »"), ("en", '"{}"')])
+def test_cut_value_keeps_message_utf8(su, language, quoted):
+    """The message quotes the first 80 bytes of an unknown value: a cut that
+    falls inside an "é" drops that character instead of leaving half of it."""
+    value = "a" + "é" * 60
+    response = su.get("/api/v1/events?types=" + urllib.parse.quote(value),
+                      headers={"Accept-Language": language})
+
+    assert response.status == 400, response
+    text = response.body.decode("utf-8")
+    body = json.loads(text)
+    assert body["errorType"] == "BadRequest", body
+    assert quoted.format("a" + "é" * 39) in body["message"], body
