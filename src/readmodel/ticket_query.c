@@ -144,8 +144,8 @@ other_filter_given(const struct ticket_filter *filter)
 }
 
 
-bool
-ticket_filter_parse(const struct query *q, bool active_providers,
+static bool
+parse_filters(const struct query *q, bool active_providers,
     struct ticket_filter *filter, struct error *err)
 {
 	struct types_date from, to;
@@ -193,6 +193,18 @@ ticket_filter_parse(const struct query *q, bool active_providers,
 		ok = fulltext_patterns(filter, terms, count, err);
 	free(terms);
 	return ok;
+}
+
+
+bool
+ticket_filter_parse(const struct query *q, bool active_providers,
+    struct ticket_filter *filter, struct error *err)
+{
+	if (parse_filters(q, active_providers, filter, err))
+		return true;
+	/* A later check may fail after earlier filters were copied. */
+	ticket_filter_free(filter);
+	return false;
 }
 
 

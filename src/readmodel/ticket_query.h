@@ -35,7 +35,8 @@ struct ticket_filter {
 /*
  * Reads the filters of Q into FILTER (ACTIVE_PROVIDERS: whether the
  * endpoint supports `activeproviders`).  Malformed values, `to` before
- * `from`, and `fulltext` with another filter give ERR_BAD_REQUEST.
+ * `from`, and `fulltext` with another filter give ERR_BAD_REQUEST, and
+ * FILTER is then freed and left empty.
  */
 bool ticket_filter_parse(const struct query *q, bool active_providers,
     struct ticket_filter *filter, struct error *err);
