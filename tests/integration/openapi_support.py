@@ -5,6 +5,7 @@ them; every `$ref` is resolved inside the OpenAPI document itself.
 """
 
 import re
+import uuid
 from pathlib import Path
 
 import jsonschema
@@ -144,3 +145,37 @@ class OpenApi:
             for method in METHODS:
                 if method in item:
                     yield template, method.upper()
+
+
+class CheckedClient:
+    """A client whose every response is checked against the description
+    (OpenApi.check_response) before the test sees it."""
+
+    def __init__(self, openapi, client, headers=None):
+        self.openapi = openapi
+        self.client = client
+        self.headers = dict(headers or {})
+
+    def with_headers(self, **headers):
+        return CheckedClient(self.openapi, self.client, {**self.headers, **headers})
+
+    def request(self, method, path, body=None, headers=None):
+        response = self.client.request(method, path, body=body, headers={**self.headers, **(headers or {})})
+        response.checked_body = self.openapi.check_response(method, path, response)
+        return response
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, body=None, headers=None):
+        return self.request("POST", path, body, headers)
+
+    def patch(self, path, body=None, headers=None):
+        return self.request("PATCH", path, body, headers)
+
+    def delete(self, path, headers=None):
+        return self.request("DELETE", path, headers=headers)
+
+    def command(self, method, path, command_type, **fields):
+        body = {"processUid": str(uuid.uuid4()), "commandType": command_type, **fields}
+        return self.request(method, path, body)
