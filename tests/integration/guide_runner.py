@@ -5,9 +5,10 @@ The guide's fenced blocks are read in order:
 * ```http  whose first line is `METHOD /path HTTP/1.1`: a request to send,
   with its headers, a blank line and an optional JSON body;
 * ```http  whose first line is `HTTP/1.1 <status> ...`: the response the
-  previous request must get. Shown headers must be present; a shown JSON
-  body must be contained in the actual one (extra keys are allowed, a list
-  must have the shown items unless it ends with "...");
+  previous request must get. The headers in the block must be present. The
+  JSON body in the block must be contained in the actual one: extra keys
+  are allowed, but a list must have exactly the items of the block unless
+  its last item is "...";
 * ```http delivery: a webhook request the platform sends to the partner,
   matched like a response against the next delivery the receiver got;
 * ```python: code that defines `signature_is_valid(secret, header, body)`,
@@ -86,8 +87,8 @@ class Variables:
         return PLACEHOLDER.sub(replace, template)
 
     def json(self, node, where):
-        """Substitute in a parsed JSON request body, keeping the type of a
-        value that stands alone in a string ("{{position}}" -> 42)."""
+        """Substitute in a parsed JSON request body. A string that is one
+        whole placeholder takes the value's own type ("{{position}}" -> 42)."""
         if isinstance(node, dict):
             return {key: self.json(value, where) for key, value in node.items()}
         if isinstance(node, list):
@@ -99,12 +100,12 @@ class Variables:
             return self.text(node, where)
         return node
 
-    def match(self, shown, actual, where):
-        """Assert that ACTUAL contains SHOWN; capture unknown placeholders."""
-        if shown == "...":
+    def match(self, documented, actual, where):
+        """Assert that ACTUAL contains DOCUMENTED; capture unknown placeholders."""
+        if documented == "...":
             return
-        if isinstance(shown, str):
-            whole = PLACEHOLDER.fullmatch(shown)
+        if isinstance(documented, str):
+            whole = PLACEHOLDER.fullmatch(documented)
             if whole:
                 name = whole.group(1)
                 if name in self.values:
@@ -114,34 +115,34 @@ class Variables:
                     assert actual is not None, f"{where}: nothing to capture as {{{{{name}}}}}"
                     self.values[name] = actual
                 return
-            self.match_text(shown, actual, where)
+            self.match_text(documented, actual, where)
             return
-        if isinstance(shown, dict):
+        if isinstance(documented, dict):
             assert isinstance(actual, dict), f"{where}: expected an object, got {actual!r}"
-            for key, value in shown.items():
+            for key, value in documented.items():
                 if key == "...":
                     continue
                 assert key in actual, f"{where}: no key {key!r} in {sorted(actual)}"
                 self.match(value, actual[key], f"{where}.{key}")
             return
-        if isinstance(shown, list):
+        if isinstance(documented, list):
             assert isinstance(actual, list), f"{where}: expected an array, got {actual!r}"
-            open_ended = bool(shown) and shown[-1] == "..."
-            items = shown[:-1] if open_ended else shown
+            open_ended = bool(documented) and documented[-1] == "..."
+            items = documented[:-1] if open_ended else documented
             if open_ended:
-                assert len(actual) >= len(items), f"{where}: {len(actual)} items, at least {len(items)} shown"
+                assert len(actual) >= len(items), f"{where}: {len(actual)} items, at least {len(items)} documented"
             else:
-                assert len(actual) == len(items), f"{where}: {len(actual)} items, {len(items)} shown"
+                assert len(actual) == len(items), f"{where}: {len(actual)} items, {len(items)} documented"
             for index, value in enumerate(items):
                 self.match(value, actual[index], f"{where}[{index}]")
             return
-        assert shown == actual, f"{where}: {actual!r}, the guide shows {shown!r}"
+        assert documented == actual, f"{where}: {actual!r}, the guide shows {documented!r}"
 
-    def match_text(self, shown, actual, where):
+    def match_text(self, documented, actual, where):
         """Match a string with "..." wildcards and {{name}} parts inside it."""
         assert isinstance(actual, str), f"{where}: expected a string, got {actual!r}"
         names, pattern = [], ""
-        for part in re.split(r"(\{\{\w+\}\}|\.\.\.)", shown):
+        for part in re.split(r"(\{\{\w+\}\}|\.\.\.)", documented):
             if part == "...":
                 pattern += ".*?"
             elif PLACEHOLDER.fullmatch(part):
@@ -154,7 +155,7 @@ class Variables:
             else:
                 pattern += re.escape(part)
         found = re.fullmatch(pattern, actual, re.S)
-        assert found, f"{where}: {actual!r} does not match the guide's {shown!r}"
+        assert found, f"{where}: {actual!r} does not match the guide's {documented!r}"
         for name, value in zip(names, found.groups()):
             self.values[name] = value
 
@@ -162,24 +163,24 @@ class Variables:
 def match_message(variables, block_text, status, headers, body, where):
     """Match an actual status, headers and JSON body against a response or
     delivery block."""
-    first, shown_headers, shown_body = split_message(block_text)
+    first, documented_headers, documented_body = split_message(block_text)
     if status is not None:
         expected = int(STATUS_LINE.match(first).group(1))
         assert status == expected, f"{where}: status {status}, the guide shows {expected}; body {body!r}"
-    for name, shown in shown_headers:
+    for name, documented in documented_headers:
         values = [value for key, value in headers if key.lower() == name.lower()]
         assert values, f"{where}: no {name} header"
         errors = []
         for value in values:
             try:
-                variables.match_text(shown, value, f"{where} {name}")
+                variables.match_text(documented, value, f"{where} {name}")
                 break
             except AssertionError as error:
                 errors.append(str(error))
         else:
             raise AssertionError("; ".join(errors))
-    if shown_body is not None:
-        variables.match(json.loads(shown_body), json.loads(body), f"{where} body")
+    if documented_body is not None:
+        variables.match(json.loads(documented_body), json.loads(body), f"{where} body")
 
 
 def request_parts(variables, block_text, where):

@@ -149,7 +149,7 @@ class OpenApi:
 
 class CheckedClient:
     """A client whose every response is checked against the description
-    (OpenApi.check_response) before the test sees it."""
+    (OpenApi.check_response) before the test receives it."""
 
     def __init__(self, openapi, client, headers=None):
         self.openapi = openapi

@@ -39,8 +39,8 @@ _journal_position = [0]
 
 
 def journal_end(client):
-    """The position after the last stored event (the superUser sees them all).
-    The raw client reads the feed: validating thousands of events is slow."""
+    """The position after the last stored event, which the superUser may read.
+    The raw client reads the feed because validating thousands of events is slow."""
     position = _journal_position[0]
     for _ in range(1000):
         page = client.client.get(f"/api/v1/events?after={position}&limit=1000",

@@ -98,8 +98,9 @@ def test_every_error_type_is_described(openapi):
 
 
 def test_described_paths_answer_405_with_described_methods(openapi, su):
-    """A PUT (no path takes it) on a described path is a 405 whose Allow
-    header lists exactly the described methods; an unknown path would be a 404."""
+    """Send PUT, which no path takes, to every described path. A known path
+    returns 405 with an Allow header, which must list the described
+    methods, while an unknown path would return 404."""
     for template, item in openapi.document["paths"].items():
         methods = {method.upper() for method in item if method in ("get", "post", "patch", "delete")}
         response = su.request("PUT", sample_path(template), body={})

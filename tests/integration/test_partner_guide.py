@@ -1,7 +1,8 @@
 """Run every example of the partner guides, in French and in English, as a
-new partner would: a call-center user with an API key and a password, given
-by an administrator, opens a first ticket, reads it back, pages through
-lists, follows the event feed and receives a signed webhook.
+new partner would. The partner is a call-center user whose API key and
+password an administrator created. The examples open a first ticket, read
+it back, page through lists, follow the event feed and receive a signed
+webhook.
 
 See guide_runner.py for the format of the examples."""
 
