@@ -150,7 +150,27 @@ def backend_cpu_seconds(pids):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def test_idle_sender_waits_instead_of_polling(env, fresh):
+@pytest.fixture
+def nothing_due(env):
+    """Every active subscription of every tenant disabled for the test, then
+    active again: subscriptions that earlier tests left behind with an
+    unreachable receiver would otherwise fall due again and again."""
+    schemas = [row[0] for row in run_superuser_sql(
+        env, "SELECT 't_' || name FROM perfimmo_meta.tenants ORDER BY name")]
+    paused = {}
+    for schema in schemas:
+        paused[schema] = [row[0] for row in run_superuser_sql(
+            env, f"UPDATE {schema}.subscriptions SET state = 'Disabled'"
+            " WHERE state = 'Active' RETURNING uid")]
+    yield
+    for schema, uids in paused.items():
+        if uids:
+            listed = ",".join(f"'{uid}'" for uid in uids)
+            run_superuser_sql(env, f"UPDATE {schema}.subscriptions SET state = 'Active'"
+                              f" WHERE uid IN ({listed})")
+
+
+def test_idle_sender_waits_instead_of_polling(env, fresh, nothing_due):
     """With no delivery due, a sender sleeps until a notification or its poll
     interval, so its PostgreSQL backend stays near 0 % CPU instead of running
     queries in a loop."""
