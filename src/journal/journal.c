@@ -69,7 +69,7 @@ take_begun_stream(const char *kind, const char *uid)
 }
 
 
-/* Refuses with 503 when RESULT, the lock statement's, says the tenant is under maintenance. */
+/* Refuses with 503 when RESULT, from the lock statement, shows the tenant under maintenance. */
 static bool
 check_maintenance(PGresult *result, struct error *err)
 {
