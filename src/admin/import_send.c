@@ -312,22 +312,63 @@ collect_process_uids(struct import_line *lines, size_t count, char (**uids)[37])
 }
 
 
+/* Copies the stream each command of LINES targets, when the command names it, into KINDS and UIDS. */
+static size_t
+collect_targets(struct import_line *lines, size_t count, char (**kinds)[24], char (**uids)[37])
+{
+	size_t total = 0, room = 0;
+
+	for (size_t i = 0; i < count; i++)
+		room += lines[i].count;
+	*kinds = calloc(room + 1, sizeof(**kinds));
+	*uids = calloc(room + 1, sizeof(**uids));
+	if (*kinds == NULL || *uids == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++)
+		for (size_t j = 0; j < lines[i].count; j++)
+			if (command_target(lines[i].commands[j].method, lines[i].commands[j].path,
+			    lines[i].commands[j].body, (*kinds)[total], (*uids)[total]))
+				total++;
+	return total;
+}
+
+
+/*
+ * Looks up, in one query each, which processUids of the chunk are new and
+ * which streams it targets have no event yet, so that most commands need
+ * no look-up of their own.
+ */
+static bool
+prefetch_chunk(struct import_line *lines, size_t count, struct error *err)
+{
+	char (*uids)[37], (*kinds)[24], (*targets)[37];
+	size_t uid_count = collect_process_uids(lines, count, &uids);
+	size_t target_count = collect_targets(lines, count, &kinds, &targets);
+	bool ok;
+
+	ok = journal_batch_prefetch((const char (*)[37])uids, uid_count, err) &&
+	    journal_batch_prefetch_streams((const char (*)[24])kinds,
+	    (const char (*)[37])targets, target_count, err);
+	free(uids);
+	free(kinds);
+	free(targets);
+	return ok;
+}
+
+
 bool
 import_send_chunk(struct import_session *session, const char *file,
     struct import_line *lines, size_t count)
 {
-	char (*uids)[37];
-	size_t uid_count = collect_process_uids(lines, count, &uids);
 	struct error err;
 	bool ok;
 
 	ok = open_batch(session);
-	if (ok && !journal_batch_prefetch((const char (*)[37])uids, uid_count, &err)) {
+	if (ok && !prefetch_chunk(lines, count, &err)) {
 		import_say(session, "perfimmo-admin: base de données : %s",
 		    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
 		ok = false;
 	}
-	free(uids);
 	/* A stop request ends the chunk between two lines; what was sent is committed. */
 	for (size_t i = 0; ok && i < count && !*session->stop; i++)
 		ok = send_in_batch(session, file, &lines[i]);

@@ -183,12 +183,13 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 	bool found = false;
 	enum journal_append_result appended;
 
-	if (!journal_begin(err))
-		return ATTEMPT_FAILED;
-
+	/* The target's stream is read in the lock's round trip, for execute. */
 	strbuf_init(&previous);
-	if (!journal_find_processed(run->cmd.process_uid, &found, user_uid, &previous, err))
-		goto fail;
+	if (!journal_begin_command(run->cmd.process_uid, endpoint->aggregate_type,
+	    run->cmd.aggregate_uid, &found, user_uid, &previous, err)) {
+		strbuf_free(&previous);
+		return ATTEMPT_FAILED;
+	}
 	if (found) {
 		journal_rollback();
 		note_duplicate(run, user_uid, &previous, out);
@@ -202,15 +203,14 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 	if (!spec->execute(run, err))
 		goto fail;
 
-	appended = journal_append(endpoint->aggregate_type, run->cmd.aggregate_uid,
+	appended = journal_append_commit(endpoint->aggregate_type, run->cmd.aggregate_uid,
 	    run->expected_version, run->events, run->cmd.process_uid,
 	    run->cmd.actor->uid, &out->events, err);
 	if (appended == JOURNAL_CONFLICT) {
-		journal_rollback();
 		strbuf_free(&previous);
 		return ATTEMPT_CONFLICT;
 	}
-	if (appended == JOURNAL_FAILED || !journal_commit(err))
+	if (appended == JOURNAL_FAILED)
 		goto fail;
 
 	out->status = endpoint->creates ? 201 : 200;

@@ -102,6 +102,15 @@ void command_handle(struct context *ctx, const struct command_endpoint *endpoint
 void command_run_body(struct context *ctx, const char *method, const char *path,
     const char *body, size_t len, struct command_outcome *out);
 
+/*
+ * Finds the stream a command given as METHOD, PATH and BODY targets, as
+ * command_run_body would: its aggregate KIND and UID.  False when the path
+ * takes no command or the command creates an aggregate without a body
+ * aggregateUid.
+ */
+bool command_target(const char *method, const char *path, struct json_object *body,
+    char kind[24], char uid[37]);
+
 /* Writes a new random (version 4) SafeUUID into OUT. */
 void command_new_uid(char out[37]);
 

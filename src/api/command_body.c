@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "common/types.h"
 #include "routes.h"
 
 
@@ -62,4 +63,34 @@ command_run_body(struct context *ctx, const char *method, const char *path,
 	command_run(ctx, route->data, out);
 	ctx->req = saved;
 	ctx->route = NULL;
+}
+
+
+bool
+command_target(const char *method, const char *path, struct json_object *body,
+    char kind[24], char uid[37])
+{
+	struct request req;
+	struct error ignored;
+	const struct route *route;
+	const struct command_endpoint *endpoint;
+	struct json_object *value;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.method, sizeof(req.method), "%s", method);
+	req.path = (char *)path;
+	req.query = (char *)"";
+	route = find_command_route(&req, &ignored);
+	if (route == NULL)
+		return false;
+	endpoint = route->data;
+	snprintf(kind, 24, "%s", endpoint->aggregate_type);
+	if (endpoint->target_param >= 0) {
+		snprintf(uid, 37, "%s", req.params[endpoint->target_param]);
+		return true;
+	}
+	return json_object_object_get_ex(body, "aggregateUid", &value) &&
+	    json_object_is_type(value, json_type_string) &&
+	    types_parse_uuid(json_object_get_string(value),
+	    (size_t)json_object_get_string_len(value), uid, &ignored);
 }

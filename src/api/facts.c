@@ -55,28 +55,94 @@ facts_exists(const char *sql, int nparams, const char *const *params, bool *foun
 }
 
 
-bool
-facts_load_agency(const char *uid, struct agency_fact *fact, struct error *err)
+/*
+ * Agencies found in the read table during the current journal batch, each
+ * with the company that created it.  An agency stays in the stream of the
+ * company that created it, so an entry stays valid until the batch drops its
+ * state (journal_batch_epoch), which a rollback of that company does.
+ * Agencies not found are not kept: a later command may create them.
+ */
+#define KNOWN_AGENCIES_MAX 256
+
+static struct {
+	unsigned long epoch;
+	size_t count;
+	struct {
+		char uid[37];
+		char company_uid[37];
+	} entries[KNOWN_AGENCIES_MAX];
+} known_agencies;
+
+
+static const char *
+known_agency_company(const char *uid)
+{
+	unsigned long epoch = journal_batch_epoch();
+
+	if (epoch == 0 || epoch != known_agencies.epoch) {
+		known_agencies.epoch = epoch;
+		known_agencies.count = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < known_agencies.count; i++)
+		if (strcmp(known_agencies.entries[i].uid, uid) == 0)
+			return known_agencies.entries[i].company_uid;
+	return NULL;
+}
+
+
+static void
+keep_known_agency(const char *uid, const char *company_uid)
+{
+	if (known_agencies.epoch == 0 || known_agencies.count == KNOWN_AGENCIES_MAX)
+		return;
+	snprintf(known_agencies.entries[known_agencies.count].uid, 37, "%s", uid);
+	snprintf(known_agencies.entries[known_agencies.count].company_uid, 37, "%s", company_uid);
+	known_agencies.count++;
+}
+
+
+/* Finds the company that created the agency UID; COMPANY_UID is "" when none did. */
+static bool
+find_agency_company(const char *uid, char company_uid[37], struct error *err)
 {
 	const char *params[1] = {uid};
-	struct company_state company;
-	const struct company_agency *agency;
+	const char *known = known_agency_company(uid);
 	PGresult *result;
 
-	memset(fact, 0, sizeof(*fact));
-	snprintf(fact->uid, sizeof(fact->uid), "%s", uid);
+	company_uid[0] = '\0';
+	if (known != NULL) {
+		snprintf(company_uid, 37, "%s", known);
+		return true;
+	}
 
 	/* The read table gives the company stream that contains the agency. */
 	result = pg_query("SELECT company_uid::text FROM agencies WHERE uid = $1",
 	    1, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
-	if (PQntuples(result) == 0) {
-		PQclear(result);
-		return true;
+	if (PQntuples(result) == 1) {
+		snprintf(company_uid, 37, "%s", PQgetvalue(result, 0, 0));
+		keep_known_agency(uid, company_uid);
 	}
-	snprintf(fact->company_uid, sizeof(fact->company_uid), "%s", PQgetvalue(result, 0, 0));
 	PQclear(result);
+	return true;
+}
+
+
+bool
+facts_load_agency(const char *uid, struct agency_fact *fact, struct error *err)
+{
+	struct company_state company;
+	const struct company_agency *agency;
+
+	memset(fact, 0, sizeof(*fact));
+	snprintf(fact->uid, sizeof(fact->uid), "%s", uid);
+
+	if (!find_agency_company(uid, fact->company_uid, err))
+		return false;
+	if (fact->company_uid[0] == '\0')
+		return true;
 
 	if (!facts_load_company(fact->company_uid, &company, NULL, err))
 		return false;

@@ -1,5 +1,6 @@
 /* One PostgreSQL connection per process, with reconnection. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -461,6 +462,61 @@ pg_query_prepared(struct pg_statement *statement, int nparams, const char *const
     ExecStatusType expect, struct error *err)
 {
 	return query(statement, statement->sql, nparams, values, expect, err);
+}
+
+
+bool
+pg_pipeline(const struct pg_pipelined *statements, int count, PGresult **results,
+    struct error *err)
+{
+	struct step steps[PG_PIPELINE_MAX];
+	bool idle, lost;
+
+	if (count > PG_PIPELINE_MAX)
+		abort();
+	for (int attempt = 0; attempt < 2; attempt++) {
+		for (int i = 0; i < count; i++) {
+			steps[i] = (struct step){statements[i].statement, statements[i].sql,
+			    statements[i].nparams, statements[i].values, false};
+			results[i] = NULL;
+		}
+		if (pg_connection(err) == NULL)
+			return false;
+		last_sqlstate[0] = '\0';
+		idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
+		if (!sync_role(idle && attempt == 0, &lost, err)) {
+			if (lost) {
+				log_warn("PostgreSQL connection lost while idle: reconnecting once");
+				continue;
+			}
+			return false;
+		}
+		/* run_pipeline closes the connection when the link failed. */
+		if (run_pipeline(steps, count, results))
+			return true;
+		for (int i = 0; i < count; i++)
+			results[i] = NULL;
+		if (idle && attempt == 0) {
+			log_warn("PostgreSQL connection lost while idle: reconnecting once");
+			continue;
+		}
+		break;
+	}
+	/* A failed run_pipeline has cleared the results it read. */
+	for (int i = 0; i < count; i++)
+		results[i] = NULL;
+	pg_map_error(NULL, err);
+	return false;
+}
+
+
+bool
+pg_pipeline_check(PGresult *result, ExecStatusType expect, struct error *err)
+{
+	if (result != NULL && PQresultStatus(result) == expect)
+		return true;
+	pg_map_error(result, err);
+	return false;
 }
 
 

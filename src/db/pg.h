@@ -60,6 +60,35 @@ PGresult *pg_query_prepared(struct pg_statement *statement, int nparams,
  */
 void pg_prefetch(struct pg_statement *statement);
 
+/*
+ * One statement of pg_pipeline: the named STATEMENT, or SQL when STATEMENT
+ * is NULL, with NPARAMS text parameters VALUES.
+ */
+struct pg_pipelined {
+	struct pg_statement *statement;
+	const char *sql;
+	int nparams;
+	const char *const *values;
+};
+
+/* Most statements one pg_pipeline sends. */
+#define PG_PIPELINE_MAX 8
+
+/*
+ * Sends the COUNT statements in one round trip (libpq pipeline mode) and
+ * fills RESULTS[i] with the result of statement i; the caller clears them
+ * all.  After a statement fails, PostgreSQL skips the rest
+ * (PGRES_PIPELINE_ABORTED), so pg_pipeline_check reports the first
+ * failure.  Returns false with ERR, and no result, when the statements
+ * could not be sent or their results not read (a lost connection).  Like
+ * pg_query, it reconnects once when an idle connection is found dead.
+ */
+bool pg_pipeline(const struct pg_pipelined *statements, int count, PGresult **results,
+    struct error *err);
+
+/* True when RESULT has the status EXPECT, else fills ERR like pg_query. */
+bool pg_pipeline_check(PGresult *result, ExecStatusType expect, struct error *err);
+
 /* Like pg_query for statements whose result is not needed. */
 bool pg_exec(const char *sql, int nparams, const char *const *values,
     struct error *err);

@@ -12,6 +12,72 @@
 /* True while a batch transaction is open: commands then use savepoints. */
 static bool batch_open;
 
+/*
+ * The stream journal_begin_command read along with the command lock, kept
+ * for the journal_load of the same stream until the transaction ends.
+ */
+static struct {
+	char kind[24];
+	char uid[37];
+	PGresult *result;
+} begun_stream;
+
+/*
+ * The statements of every command, prepared once per connection (see
+ * struct pg_statement).  The lock statement also raises the generation and
+ * reads the maintenance state (command_lock_take in
+ * sql/tenant/011_maintenance.sql).
+ */
+static struct pg_statement lock_statement = {
+	"perfimmo_command_lock",
+	"SELECT generation, maintenance_retry_after FROM command_lock_take()", 0
+};
+static struct pg_statement processed_statement = {
+	"perfimmo_processed",
+	"SELECT coalesce(user_uid::text, ''), events::text"
+	"  FROM processed_commands WHERE process_uid = $1", 0
+};
+static struct pg_statement stream_statement = {
+	"perfimmo_stream",
+	"SELECT payload::text, version FROM events"
+	" WHERE aggregate_type = $1 AND aggregate_uid = $2 ORDER BY version", 0
+};
+static struct pg_statement append_statement = {
+	"perfimmo_append",
+	"SELECT event_position, event_payload  FROM journal_append($1, $2, $3, $4, $5, $6)", 0
+};
+
+
+static void
+forget_begun_stream(void)
+{
+	PQclear(begun_stream.result);
+	begun_stream.result = NULL;
+}
+
+
+/* The result of journal_begin_command's read of KIND/UID, once; NULL for another stream. */
+static PGresult *
+take_begun_stream(const char *kind, const char *uid)
+{
+	PGresult *result = begun_stream.result;
+
+	if (result == NULL || strcmp(begun_stream.kind, kind) != 0 || strcmp(begun_stream.uid, uid) != 0)
+		return NULL;
+	begun_stream.result = NULL;
+	return result;
+}
+
+
+/* Refuses with 503 when RESULT, from the lock statement, shows the tenant under maintenance. */
+static bool
+check_maintenance(PGresult *result, struct error *err)
+{
+	if (PQntuples(result) != 1 || PQgetisnull(result, 0, 1))
+		return true;
+	return maintenance_refuse(err, atoi(PQgetvalue(result, 0, 1)));
+}
+
 
 /*
  * Raises the generation and takes the command lock, inside the open
@@ -21,7 +87,7 @@ static bool
 take_command_lock(struct error *err)
 {
 	PGresult *result;
-	int retry_after;
+	bool ok;
 
 	/*
 	 * Commands of one tenant run one at a time: positions commit in order.
@@ -29,17 +95,12 @@ take_command_lock(struct error *err)
 	 * if the command commits, and reads the maintenance state once the
 	 * lock is held (command_lock_take in sql/tenant/011_maintenance.sql).
 	 */
-	result = pg_query("SELECT generation, maintenance_retry_after FROM command_lock_take()",
-	    0, NULL, PGRES_TUPLES_OK, err);
+	result = pg_query_prepared(&lock_statement, 0, NULL, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
-	if (PQntuples(result) != 1 || PQgetisnull(result, 0, 1)) {
-		PQclear(result);
-		return true;
-	}
-	retry_after = atoi(PQgetvalue(result, 0, 1));
+	ok = check_maintenance(result, err);
 	PQclear(result);
-	return maintenance_refuse(err, retry_after);
+	return ok;
 }
 
 
@@ -60,24 +121,31 @@ journal_begin(struct error *err)
 }
 
 
-bool
-journal_commit(struct error *err)
+/*
+ * Reports a failed COMMIT.  It may or may not have taken effect: never
+ * report success, and never 500 (which promises nothing was stored).  A
+ * retry with the same processUid shows the client which it was.
+ */
+static bool
+commit_outcome_unknown(struct error *err)
 {
-	if (batch_open)
-		return true;
-	if (pg_exec("COMMIT", 0, NULL, err))
-		return true;
-
-	/*
-	 * The COMMIT may or may not have taken effect: never report success,
-	 * and never 500 (which promises nothing was stored).  A retry with the
-	 * same processUid tells the client which it was.
-	 */
 	log_error("commit failed: outcome of the command unknown");
 	journal_rollback();
 	return error_set(err, ERR_SERVICE_UNAVAILABLE,
 	    "issue de la commande inconnue : renvoyez-la avec le même processUid",
 	    "outcome of the command unknown: send it again with the same processUid");
+}
+
+
+bool
+journal_commit(struct error *err)
+{
+	if (batch_open)
+		return true;
+	forget_begun_stream();
+	if (pg_exec("COMMIT", 0, NULL, err))
+		return true;
+	return commit_outcome_unknown(err);
 }
 
 
@@ -116,6 +184,7 @@ journal_rollback(void)
 		batch_undo_command();
 		return;
 	}
+	forget_begun_stream();
 	if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
 		PQclear(PQexec(conn, "ROLLBACK"));
 }
@@ -153,6 +222,13 @@ journal_batch_rollback(void)
 }
 
 
+unsigned long
+journal_batch_epoch(void)
+{
+	return batch_open ? batch_epoch() : 0;
+}
+
+
 bool
 journal_group_mark(struct error *err)
 {
@@ -176,6 +252,18 @@ journal_group_undo(struct error *err)
 }
 
 
+/* Reads the processed_commands row of RESULT, if any, into FOUND, USER_UID and EVENTS. */
+static void
+read_processed(PGresult *result, bool *found, char user_uid[37], struct strbuf *events)
+{
+	*found = PQntuples(result) == 1;
+	if (*found) {
+		snprintf(user_uid, 37, "%s", PQgetvalue(result, 0, 0));
+		strbuf_puts(events, PQgetvalue(result, 0, 1));
+	}
+}
+
+
 bool
 journal_find_processed(const char *process_uid, bool *found,
     char user_uid[37], struct strbuf *events, struct error *err)
@@ -187,19 +275,58 @@ journal_find_processed(const char *process_uid, bool *found,
 		*found = false;
 		return true;
 	}
-	result = pg_query("SELECT coalesce(user_uid::text, ''), events::text"
-	    "  FROM processed_commands WHERE process_uid = $1",
-	    1, params, PGRES_TUPLES_OK, err);
+	result = pg_query_prepared(&processed_statement, 1, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
-
-	*found = PQntuples(result) == 1;
-	if (*found) {
-		snprintf(user_uid, 37, "%s", PQgetvalue(result, 0, 0));
-		strbuf_puts(events, PQgetvalue(result, 0, 1));
-	}
+	read_processed(result, found, user_uid, events);
 	PQclear(result);
 	return true;
+}
+
+
+bool
+journal_begin_command(const char *process_uid, const char *kind, const char *uid,
+    bool *found, char user_uid[37], struct strbuf *events, struct error *err)
+{
+	const char *processed_params[1] = {process_uid};
+	const char *stream_params[2] = {kind, uid};
+	const struct pg_pipelined statements[4] = {
+		{NULL, "BEGIN", 0, NULL},
+		{&lock_statement, NULL, 0, NULL},
+		{&processed_statement, NULL, 1, processed_params},
+		{&stream_statement, NULL, 2, stream_params},
+	};
+	PGresult *results[4];
+	bool ok;
+
+	/* A batch holds the lock already, and keeps the streams it read. */
+	if (batch_open)
+		return journal_find_processed(process_uid, found, user_uid, events, err);
+
+	/*
+	 * PostgreSQL runs the four in order: the reads start once the lock is
+	 * taken, so they see every command committed before this one.
+	 */
+	if (!pg_pipeline(statements, 4, results, err))
+		return false;
+	ok = pg_pipeline_check(results[0], PGRES_COMMAND_OK, err) &&
+	    pg_pipeline_check(results[1], PGRES_TUPLES_OK, err) &&
+	    pg_pipeline_check(results[2], PGRES_TUPLES_OK, err) &&
+	    pg_pipeline_check(results[3], PGRES_TUPLES_OK, err) &&
+	    check_maintenance(results[1], err);
+	if (ok) {
+		read_processed(results[2], found, user_uid, events);
+		forget_begun_stream();
+		snprintf(begun_stream.kind, sizeof(begun_stream.kind), "%s", kind);
+		snprintf(begun_stream.uid, sizeof(begun_stream.uid), "%s", uid);
+		begun_stream.result = results[3];
+		results[3] = NULL;
+	}
+	for (int i = 0; i < 4; i++)
+		PQclear(results[i]);
+	if (!ok)
+		journal_rollback();
+	return ok;
 }
 
 
@@ -214,9 +341,9 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 
 	if (batch_open && (events = batch_stream_get(aggregate_type, aggregate_uid, version)) != NULL)
 		return events;
-	result = pg_query("SELECT payload::text, version FROM events"
-	    " WHERE aggregate_type = $1 AND aggregate_uid = $2 ORDER BY version",
-	    2, params, PGRES_TUPLES_OK, err);
+	result = take_begun_stream(aggregate_type, aggregate_uid);
+	if (result == NULL)
+		result = pg_query_prepared(&stream_statement, 2, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return NULL;
 
@@ -242,15 +369,33 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 }
 
 
+/* Appends the stored events of RESULT to STORED as a JSON array text. */
+static void
+write_stored(PGresult *result, struct strbuf *stored)
+{
+	strbuf_puts(stored, "[");
+	for (int i = 0; i < PQntuples(result); i++) {
+		if (i > 0)
+			strbuf_puts(stored, ",");
+		strbuf_puts(stored, PQgetvalue(result, i, 1));
+	}
+	strbuf_puts(stored, "]");
+}
+
+
 enum journal_append_result
-journal_append(const char *aggregate_type, const char *aggregate_uid,
+journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
     int expected_version, struct json_object *events, const char *process_uid,
     const char *actor_uid, struct strbuf *stored, struct error *err)
 {
 	char version_text[16];
 	const char *params[6];
-	PGresult *result;
-	int rows;
+	struct pg_pipelined statements[2] = {
+		{&append_statement, NULL, 6, params},
+		{NULL, "COMMIT", 0, NULL},
+	};
+	PGresult *results[2];
+	enum journal_append_result outcome = JOURNAL_APPENDED;
 
 	snprintf(version_text, sizeof(version_text), "%d", expected_version);
 	params[0] = aggregate_type;
@@ -262,23 +407,29 @@ journal_append(const char *aggregate_type, const char *aggregate_uid,
 	if (batch_open)
 		return batch_append(params, stored, err);
 
-	result = pg_query("SELECT event_position, event_payload"
-	    "  FROM journal_append($1, $2, $3, $4, $5, $6)",
-	    6, params, PGRES_TUPLES_OK, err);
-	if (result == NULL) {
-		/* pg_query mapped it already; a unique violation means "decide again". */
-		return err->type == ERR_INTERNAL && pg_last_sqlstate_is("23505") ?
+	/*
+	 * The COMMIT goes in the append's round trip.  When the append fails,
+	 * PostgreSQL skips the COMMIT and the transaction is rolled back below.
+	 */
+	forget_begun_stream();
+	if (!pg_pipeline(statements, 2, results, err)) {
+		/* The COMMIT may have been sent and run before the link failed. */
+		commit_outcome_unknown(err);
+		return JOURNAL_FAILED;
+	}
+	if (!pg_pipeline_check(results[0], PGRES_TUPLES_OK, err)) {
+		/* A unique violation means "decide again". */
+		outcome = err->type == ERR_INTERNAL && pg_last_sqlstate_is("23505") ?
 		    JOURNAL_CONFLICT : JOURNAL_FAILED;
+		journal_rollback();
+	} else if (PQresultStatus(results[1]) != PGRES_COMMAND_OK) {
+		pg_map_error(results[1], err);
+		commit_outcome_unknown(err);
+		outcome = JOURNAL_FAILED;
+	} else {
+		write_stored(results[0], stored);
 	}
-
-	rows = PQntuples(result);
-	strbuf_puts(stored, "[");
-	for (int i = 0; i < rows; i++) {
-		if (i > 0)
-			strbuf_puts(stored, ",");
-		strbuf_puts(stored, PQgetvalue(result, i, 1));
-	}
-	strbuf_puts(stored, "]");
-	PQclear(result);
-	return JOURNAL_APPENDED;
+	PQclear(results[0]);
+	PQclear(results[1]);
+	return outcome;
 }

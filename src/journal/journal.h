@@ -45,6 +45,22 @@ void journal_batch_rollback(void);
 bool journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err);
 
 /*
+ * Inside a batch: finds which of the COUNT streams KINDS[i]/UIDS[i] of the
+ * coming commands have no event yet, in one query, so that their loads
+ * cost no query of their own.
+ */
+bool journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37],
+    size_t count, struct error *err);
+
+/*
+ * Identifies what a batch keeps in memory: 0 outside a batch, else a
+ * number that changes whenever the batch ends or drops its kept streams
+ * (a rollback inside it).  Callers that keep facts read under the batch's
+ * lock keep them only while the number stays the same.
+ */
+unsigned long journal_batch_epoch(void);
+
+/*
  * A group of commands inside a batch that is kept or undone as a whole
  * (one line of an import): mark before the first, keep after the last, or
  * undo them all.
@@ -62,6 +78,14 @@ bool journal_generation(long long *generation, struct error *err);
  * its own.
  */
 void journal_prefetch_generation(void);
+
+/*
+ * journal_begin, journal_find_processed and the journal_load of the stream
+ * KIND/UID in one round trip: the stream's events are kept for that load.
+ * Inside a batch, only journal_find_processed.
+ */
+bool journal_begin_command(const char *process_uid, const char *kind, const char *uid,
+    bool *found, char user_uid[37], struct strbuf *events, struct error *err);
 
 /* Rolls back the open transaction, if any (the command's savepoint in a batch). */
 void journal_rollback(void);
@@ -91,10 +115,14 @@ enum journal_append_result {
 /*
  * Appends EVENTS (a JSON array) to the stream of AGGREGATE_UID at
  * EXPECTED_VERSION, records the command, projects the events into the read
- * model and queues a notification, all in the open transaction.  Appends
- * the stored events to STORED as a JSON array text.
+ * model and queues a notification, then commits, all in one round trip.
+ * Appends the stored events to STORED as a JSON array text.  On
+ * JOURNAL_CONFLICT and JOURNAL_FAILED the transaction is rolled back; a
+ * failed COMMIT is a JOURNAL_FAILED with ERR 503, since its outcome is
+ * unknown.  Inside a batch, the append takes a savepoint of its own and
+ * the batch commits later (journal_batch_commit).
  */
-enum journal_append_result journal_append(const char *aggregate_type,
+enum journal_append_result journal_append_commit(const char *aggregate_type,
     const char *aggregate_uid, int expected_version, struct json_object *events,
     const char *process_uid, const char *actor_uid, struct strbuf *stored,
     struct error *err);

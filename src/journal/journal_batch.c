@@ -25,7 +25,17 @@ static char (*new_uids)[37];
 static bool *used;
 static size_t new_count;
 
+/*
+ * Sorted "kind/uid" keys of the streams the last stream prefetch found
+ * without any event; ABSENT_USED marks those kept since, which are then
+ * read from the kept streams or from PostgreSQL again.
+ */
+static char (*absent)[64];
+static bool *absent_used;
+static size_t absent_count;
+
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
+static unsigned long epoch = 1;		/* see journal_batch_epoch(); never 0 */
 
 
 static struct kept_stream *
@@ -51,13 +61,38 @@ array_copy(struct json_object *source)
 }
 
 
+static int
+compare_keys(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+
+/* The entry of KIND/UID among the absent streams, or NULL. */
+static char (*find_absent(const char *kind, const char *uid))[64]
+{
+	char key[64];
+
+	if (absent_count == 0)
+		return NULL;
+	snprintf(key, sizeof(key), "%s/%s", kind, uid);
+	return bsearch(key, absent, absent_count, sizeof(*absent), compare_keys);
+}
+
+
 struct json_object *
 batch_stream_get(const char *kind, const char *uid, int *version)
 {
 	struct kept_stream *stream = find_kept(kind, uid);
+	char (*none)[64];
 
-	if (stream == NULL)
-		return NULL;
+	if (stream == NULL) {
+		none = find_absent(kind, uid);
+		if (none == NULL || absent_used[none - absent])
+			return NULL;
+		*version = 0;
+		return json_object_new_array();
+	}
 	*version = stream->version;
 	return array_copy(stream->events);
 }
@@ -67,6 +102,10 @@ void
 batch_stream_keep(const char *kind, const char *uid, int version, struct json_object *events)
 {
 	struct kept_stream *stream = find_kept(kind, uid);
+	char (*none)[64] = find_absent(kind, uid);
+
+	if (none != NULL)
+		absent_used[none - absent] = true;
 
 	if (stream == NULL) {
 		if (kept_count == KEPT_MAX)
@@ -82,9 +121,19 @@ batch_stream_keep(const char *kind, const char *uid, int version, struct json_ob
 }
 
 
+unsigned long
+batch_epoch(void)
+{
+	return epoch;
+}
+
+
 void
 batch_forget_streams(void)
 {
+	epoch++;
+	if (epoch == 0)
+		epoch = 1;
 	for (size_t i = 0; i < kept_count; i++)
 		json_object_put(kept[i].events);
 	kept_count = 0;
@@ -95,6 +144,11 @@ void
 batch_forget(void)
 {
 	batch_forget_streams();
+	free(absent);
+	free(absent_used);
+	absent = NULL;
+	absent_used = NULL;
+	absent_count = 0;
 	free(new_uids);
 	free(used);
 	new_uids = NULL;
@@ -180,6 +234,70 @@ journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err)
 	for (size_t i = 0; i < kept_new; i++)
 		if (new_count == 0 || strcmp(new_uids[new_count - 1], new_uids[i]) != 0)
 			memcpy(new_uids[new_count++], new_uids[i], 37);
+	return true;
+}
+
+
+/* Builds the text of a PostgreSQL array literal of the COUNT quoted-free VALUES. */
+static void
+array_literal(const char *const *values, size_t count, struct strbuf *out)
+{
+	strbuf_puts(out, "{");
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0)
+			strbuf_puts(out, ",");
+		strbuf_puts(out, values[i]);
+	}
+	strbuf_puts(out, "}");
+}
+
+
+bool
+journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37], size_t count,
+    struct error *err)
+{
+	struct strbuf kind_list, uid_list;
+	const char **values = calloc(count + 1, sizeof(*values));
+	const char *params[2];
+	PGresult *result;
+	size_t found = 0;
+
+	free(absent);
+	free(absent_used);
+	absent = calloc(count + 1, sizeof(*absent));
+	absent_used = calloc(count + 1, sizeof(*absent_used));
+	absent_count = 0;
+	if (values == NULL || absent == NULL || absent_used == NULL)
+		abort();
+
+	/* Kinds are the journal's own names (letters only) and uids parsed SafeUUIDs. */
+	strbuf_init(&kind_list);
+	strbuf_init(&uid_list);
+	for (size_t i = 0; i < count; i++)
+		values[i] = kinds[i];
+	array_literal(values, count, &kind_list);
+	for (size_t i = 0; i < count; i++)
+		values[i] = uids[i];
+	array_literal(values, count, &uid_list);
+	free(values);
+	params[0] = kind_list.data;
+	params[1] = uid_list.data;
+	result = pg_query("SELECT x.kind || '/' || x.uid::text FROM unnest($1::text[], $2::uuid[]) AS x (kind, uid)"
+	    " WHERE NOT EXISTS (SELECT 1 FROM events e"
+	    "  WHERE e.aggregate_type = x.kind AND e.aggregate_uid = x.uid)",
+	    2, params, PGRES_TUPLES_OK, err);
+	strbuf_free(&kind_list);
+	strbuf_free(&uid_list);
+	if (result == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(result) && found < count; i++)
+		snprintf(absent[found++], sizeof(*absent), "%s", PQgetvalue(result, i, 0));
+	PQclear(result);
+
+	qsort(absent, found, sizeof(*absent), compare_keys);
+	for (size_t i = 0; i < found; i++)
+		if (absent_count == 0 || strcmp(absent[absent_count - 1], absent[i]) != 0)
+			memcpy(absent[absent_count++], absent[i], sizeof(*absent));
 	return true;
 }
 

@@ -32,6 +32,9 @@ struct json_object *batch_stream_get(const char *kind, const char *uid, int *ver
 void batch_stream_keep(const char *kind, const char *uid, int version,
     struct json_object *events);
 
+/* The number journal_batch_epoch returns while a batch is open. */
+unsigned long batch_epoch(void);
+
 /* Drops every kept stream; batch_forget also drops the prefetched processUids. */
 void batch_forget_streams(void);
 void batch_forget(void);

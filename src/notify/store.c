@@ -282,13 +282,20 @@ store_release(const struct claim *claim)
 bool
 store_next_due_ms(long long *ms, struct error *err)
 {
-	PGresult *result = pg_query("SELECT greatest(0, ceil(extract(epoch FROM"
-	    " min(next_attempt_at) - clock_timestamp()) * 1000))::bigint FROM subscriptions_due",
+	/*
+	 * No clamp to 0 in SQL: greatest() skips NULL arguments, so with nothing
+	 * due it would return 0 instead of NULL and the daemon would poll again
+	 * at once, in a loop, instead of waiting for a notification.
+	 */
+	PGresult *result = pg_query("SELECT ceil(extract(epoch FROM"
+	    " min(next_attempt_at) - clock_timestamp()) * 1000)::bigint FROM subscriptions_due",
 	    0, NULL, PGRES_TUPLES_OK, err);
+	long long due;
 
 	if (result == NULL)
 		return false;
-	*ms = PQgetisnull(result, 0, 0) ? -1 : strtoll(PQgetvalue(result, 0, 0), NULL, 10);
+	due = PQgetisnull(result, 0, 0) ? -1 : strtoll(PQgetvalue(result, 0, 0), NULL, 10);
+	*ms = PQgetisnull(result, 0, 0) ? -1 : (due < 0 ? 0 : due);
 	PQclear(result);
 	return true;
 }

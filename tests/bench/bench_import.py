@@ -38,6 +38,11 @@ HOST = "bench.perfimmo.test"
 SUMMARY = re.compile(r"lignes acceptées : (\d+), déjà présentes : (\d+), rejetées : (\d+) ; (\d+) commandes")
 
 
+def set_tenant(name):
+    global TENANT, HOST
+    TENANT, HOST = name, f"{name}.perfimmo.test"
+
+
 def admin(env, *args, timeout=600):
     return subprocess.run(shlex.split(env["PERFIMMO_ADMIN"]) + list(args), capture_output=True,
                           text=True, timeout=timeout, check=True).stdout
@@ -146,8 +151,12 @@ def main():
     parser.add_argument("--size", choices=sorted(gen_demo.SIZES), default="large")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--reads-only", action="store_true", help="skip the import")
+    parser.add_argument("--tenant", default=TENANT,
+                        help="tenant to import into, created when missing (default: bench);"
+                        " a new name gives an import of new data only")
     args = parser.parse_args()
     env = read_env_file(args.env)
+    set_tenant(args.tenant)
 
     folder = os.path.join(TOP, "var", "datasets", args.size)
     if not os.path.exists(os.path.join(folder, "manifest.tsv")):
@@ -158,7 +167,8 @@ def main():
         subprocess.run(["psql", "-X", "-q", env["PERFIMMO_ADMIN_DATABASE"], "-c",
                         f"VACUUM ANALYZE t_{TENANT}.tickets", "-c", f"VACUUM ANALYZE t_{TENANT}.events"],
                        check=True, timeout=3600)
-    time_reads(env, key, args.requests)
+    if args.requests > 0:
+        time_reads(env, key, args.requests)
 
 
 if __name__ == "__main__":

@@ -244,8 +244,8 @@ class Daemons:
         with open(self.log, "ab") as log:
             subprocess.Popen([self.binary, "-c", self.config], stdin=subprocess.DEVNULL,
                              stdout=log, stderr=log, start_new_session=True)
-        wait_until(lambda: self.pid_file.exists() and _is_notify(int(self.pid_file.read_text().split()[0])),
-                   timeout=10)
+        wait_until(lambda: self.pid_file.exists() and self.pid_file.read_text().split() != [] and
+                   _is_notify(int(self.pid_file.read_text().split()[0])), timeout=10)
 
 
 def _is_notify(pid):

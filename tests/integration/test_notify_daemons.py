@@ -7,11 +7,14 @@ The stack's own sender is stopped for this module; the tests start theirs
 by PID and the module leaves one running again, as scripts/dev does.
 """
 
+import os
 import signal
+import time
 
 import pytest
 
 from auth_support import SECRETS, key_auth
+from conftest import run_superuser_sql
 from estate import Estate
 from notify_support import (
     SUBSCRIPTIONS, Daemons, Receiver, feed_end, feed_positions, subscribe, wait_until,
@@ -137,3 +140,46 @@ def test_two_senders_never_send_one_batch_at_once(api, su, estate, fresh, hooks)
         assert len(accepted) == len(set(accepted))
         positions = receiver.delivered_positions()
         assert positions == sorted(set(positions))
+
+
+def backend_cpu_seconds(pids):
+    ticks = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture
+def nothing_due(env):
+    """Every active subscription of every tenant disabled for the test, then
+    active again: subscriptions that earlier tests left behind with an
+    unreachable receiver would otherwise fall due again and again."""
+    schemas = [row[0] for row in run_superuser_sql(
+        env, "SELECT 't_' || name FROM perfimmo_meta.tenants ORDER BY name")]
+    paused = {}
+    for schema in schemas:
+        paused[schema] = [row[0] for row in run_superuser_sql(
+            env, f"UPDATE {schema}.subscriptions SET state = 'Disabled'"
+            " WHERE state = 'Active' RETURNING uid")]
+    yield
+    for schema, uids in paused.items():
+        if uids:
+            listed = ",".join(f"'{uid}'" for uid in uids)
+            run_superuser_sql(env, f"UPDATE {schema}.subscriptions SET state = 'Active'"
+                              f" WHERE uid IN ({listed})")
+
+
+def test_idle_sender_waits_instead_of_polling(env, fresh, nothing_due):
+    """With no delivery due, a sender sleeps until a notification or its poll
+    interval, so its PostgreSQL backend stays near 0 % CPU instead of running
+    queries in a loop."""
+    fresh.start()
+    time.sleep(1)
+    pids = [int(row[0]) for row in run_superuser_sql(
+        env, "SELECT pid FROM pg_stat_activity WHERE application_name = 'perfimmo-notify'")]
+    assert pids, "no backend of perfimmo-notify"
+    before = backend_cpu_seconds(pids)
+    time.sleep(3)
+    used = backend_cpu_seconds(pids) - before
+    assert used < 0.1, f"idle sender's backend used {used:.2f} s of CPU in 3 s"
