@@ -200,10 +200,9 @@ has_flag(int argc, char **argv, const char *flag)
 
 
 /*
- * migrate [--all-tenants | --tenant NAME]: every tenant unless one is
- * named.  The package upgrade spells --all-tenants out.  A second run
- * waits for the lock of the first, then finds its files recorded and
- * applies nothing twice.
+ * Runs `migrate [--all-tenants | --tenant NAME]`: every tenant unless one
+ * is named.  A second run waits for the lock of the first, then finds its
+ * files recorded and applies nothing twice.
  */
 int
 migrate_command(struct admin *admin, int argc, char **argv)

@@ -2,12 +2,12 @@
  * Event schema versions and upcasting.
  *
  * Every stored event carries a schema version (events.schema_version) that
- * belongs to its eventType.  Readers never see an old shape: each loader of
- * stored events (journal_load, the event feeds, the webhook batches, the
- * ticket journal and statistics, perfimmo-admin rebuild) passes every event
- * through upcast_event() or upcast_text(), which apply the registry's
- * upcasters one version at a time until the event has the current shape of
- * its type.  An upcaster may also rename a retired eventType: the event
+ * belongs to its eventType.  Readers never see an old shape.  Each loader
+ * of stored events passes every event through upcast_event() or
+ * upcast_text(): journal_load, the event feeds, the webhook batches, the
+ * ticket journal and statistics, and perfimmo-admin rebuild.  These apply
+ * the registry's upcasters one version at a time until the event has the
+ * current shape of its type.  An upcaster may also rename a retired eventType: the event
  * then continues as the first version of its new type.
  *
  * The registry (upcast_registry.c) is the only place that knows old shapes.
@@ -64,9 +64,10 @@ bool upcast_needed(const struct upcast_registry *registry, const char *event_typ
 /*
  * Brings EVENT, stored at VERSION of its eventType, to the current shape,
  * in place.  An event stored by a newer release (a version above the
- * current one), a retired type without a step for its version, or a chain
- * longer than UPCAST_MAX_STEPS fails with ERR_SERVICE_UNAVAILABLE: the
- * reader must not misread it, and a rolling upgrade ends the condition.
+ * current one) or a retired type without a step for its version fails with
+ * ERR_SERVICE_UNAVAILABLE, because the reader must not misread it and the
+ * end of a rolling upgrade resolves it.  A chain longer than
+ * UPCAST_MAX_STEPS fails with ERR_INTERNAL.
  */
 bool upcast_event_with(const struct upcast_registry *registry, struct json_object *event,
     int version, struct error *err);
@@ -83,10 +84,15 @@ bool upcast_text(const char *event_type, int version, const char *payload,
     struct strbuf *out, struct error *err);
 
 /*
- * Adds to NAMES (a NULL-terminated array of at most MAX entries, MAX
- * counting the NULL) every retired eventType that upcasts to one of the
- * names already there, so that a filter on a current type also matches
- * events stored under its former name.  Returns false when MAX is too small.
+ * Adds to NAMES every retired eventType that upcasts to one of the names
+ * already there, so that a filter on a current type also matches events
+ * stored under its former name.  NAMES is NULL-terminated and has room for
+ * MAX entries, the NULL included.  Returns false when MAX is too small.
+ *
+ * TODO: webhook subscriptions filter on events.event_type in SQL
+ * (subscription_matches), which knows no former names, so a subscription
+ * to AssigneeIdentified does not receive events stored as ProviderAssigned.
+ * Those it receives are upcast.
  */
 bool upcast_add_former_names(const char **names, size_t max);
 

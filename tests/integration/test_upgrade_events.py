@@ -1,4 +1,4 @@
-"""Upgrading a tenant whose journal holds events in an older shape.
+"""Upgrading a tenant whose journal contains events in an older shape.
 
 The previous incident system stored the assignee events as ProviderAssigned
 and MissionRefused, with a `provider` (a Provider) where the current events
