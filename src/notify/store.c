@@ -188,10 +188,11 @@ store_read_batch(const struct claim *claim, int batch_max, struct batch *batch,
 	PGresult *result;
 
 	snprintf(limit, sizeof(limit), "%d", batch_max);
-	result = pg_query("SELECT b.event_position, b.aggregate_type, b.payload, e.event_type,"
-	    "       e.schema_version"
+	/* Scalar subqueries keep the version look-ups to one index probe per event of the batch. */
+	result = pg_query("SELECT b.event_position, b.aggregate_type, b.payload,"
+	    "       (SELECT e.event_type FROM events e WHERE e.position = b.event_position),"
+	    "       (SELECT e.schema_version FROM events e WHERE e.position = b.event_position)"
 	    " FROM subscriptions s, deliveries d, subscription_batch_events(s, d, $3::integer) b"
-	    " JOIN events e ON e.position = b.event_position"
 	    " WHERE s.uid = $1::uuid AND d.uid = $2::uuid ORDER BY b.event_position",
 	    3, params, PGRES_TUPLES_OK, err);
 	if (result == NULL)
