@@ -9,6 +9,7 @@ every decision must then see AssigneeIdentified and InterventionRefused.
 """
 
 import json
+import time
 import uuid
 
 import pytest
@@ -44,6 +45,15 @@ def insert_as_owner(env, rows):
         VALUES {values} RETURNING position;""")
 
 
+def wait_for_host(api, seconds=15):
+    """Wait until nginx serves the new tenant's host: `tenant create` reloads
+    nginx, and its new workers take over a moment after the command returns."""
+    deadline = time.monotonic() + seconds
+    while api.get("/api/health").status == 421:
+        assert time.monotonic() < deadline, f"nginx does not serve {HOST} after {seconds} s"
+        time.sleep(0.2)
+
+
 def former_event(uid, event_type, provider, date, sent):
     return {"processUid": new_uid(), "aggregateUid": uid, "operator": OPERATOR,
             "provider": provider, "comment": "Plombier sous contrat", "date": date,
@@ -54,6 +64,7 @@ def former_event(uid, event_type, provider, date, sent):
 def upgraded(env, admin, client_for):
     """A ticket written by the previous release, then the upgrade: migrate and rebuild."""
     api = Api(client_for(HOST), ensure_tenant(env, admin, TENANT, HOST))
+    wait_for_host(api)
     world = World(api)
     agency = world.agency("Agence Historique")
     contact = world.contact("Marc", "Perrin", phones=["0478112233"])
