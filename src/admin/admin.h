@@ -44,6 +44,13 @@ bool migrate_tenant(struct admin *admin, const struct tenant *tenant);
 int tenant_command(struct admin *admin, int argc, char **argv);
 int users_command(struct admin *admin, const char *noun, int argc, char **argv);
 int rebuild_command(struct admin *admin, int argc, char **argv);
+
+/*
+ * Projects every event after position AFTER, up to the journal's end when
+ * called, in their current shapes, into the tables that search_path finds
+ * first.  *LAST gets the last position replayed, or AFTER when none was.
+ */
+bool rebuild_replay(struct admin *admin, const char *after, char last[24]);
 int import_command(struct admin *admin, int argc, char **argv);
 int maintenance_command(struct admin *admin, int argc, char **argv);
 

@@ -11,7 +11,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: perfimmo-admin [-c FILE] COMMAND ...\n"
-	    "  migrate [--tenant NAME]                  apply pending migrations (all tenants by default)\n"
+	    "  migrate [--all-tenants | --tenant NAME]  apply pending migrations to every tenant\n"
+	    "                                           (the default) or to tenant NAME\n"
 	    "  tenant create NAME --host HOST [--timezone ZONE]\n"
 	    "                                           create a tenant and regenerate the nginx hosts\n"
 	    "  tenant list                              list tenants\n"

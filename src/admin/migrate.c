@@ -2,7 +2,8 @@
  * Numbered SQL migrations: sql/meta/NNN_*.sql once per database and
  * sql/tenant/NNN_*.sql once per tenant schema, in file-name order, each in
  * its own transaction together with the row that records it.  An advisory
- * lock keeps two hosts from migrating at the same time.
+ * lock keeps two hosts from migrating at the same time: the second waits
+ * for the first to finish.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -188,12 +189,44 @@ migrate_all_tenants(struct admin *admin)
 }
 
 
+static bool
+has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
+
+/*
+ * Runs `migrate [--all-tenants | --tenant NAME]`: every tenant unless one
+ * is named.  A second run waits for the lock of the first, then finds its
+ * files recorded and applies nothing twice.
+ */
 int
 migrate_command(struct admin *admin, int argc, char **argv)
 {
 	const char *only = admin_option(argc, argv, "--tenant");
+	bool all = has_flag(argc, argv, "--all-tenants");
 	struct tenant tenant;
 	bool ok;
+
+	if (only == NULL && has_flag(argc, argv, "--tenant"))
+		return admin_fail("usage: migrate [--all-tenants | --tenant NAME]: --tenant needs a name"), 2;
+	if (all && only != NULL)
+		return admin_fail("usage: migrate [--all-tenants | --tenant NAME]: "
+		    "--all-tenants and --tenant exclude each other"), 2;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--all-tenants") == 0)
+			continue;
+		if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc) {
+			i++;
+			continue;
+		}
+		return admin_fail("usage: migrate [--all-tenants | --tenant NAME]: unknown argument %.80s",
+		    argv[i]), 2;
+	}
 
 	if (!lock_migrations(admin))
 		return 1;

@@ -5,7 +5,8 @@
  * 1. Empty copies of the read-model tables (table_registry) are made in a
  *    shadow schema, and the journal is replayed into them through the same
  *    project_<kind>() functions that commands use, with the shadow schema
- *    first in search_path.  Commands go on meanwhile.
+ *    first in search_path.  Each event is upcast to its current shape
+ *    first (rebuild_replay.c).  Commands go on meanwhile.
  * 2. One transaction takes the tenant's command lock, replays the events
  *    stored since step 1, and replaces the rows of the live tables with the
  *    shadow's.  Readers see the old rows until it commits, commands wait
@@ -86,19 +87,12 @@ static bool
 replay(struct admin *admin, const struct tenant *tenant, const char *shadow,
     const char *after, char last[24])
 {
-	const char *params[1] = {after};
 	char sql[256];
-	PGresult *result;
 
 	snprintf(sql, sizeof(sql), "SET LOCAL search_path TO \"%s\", \"%s\", perfimmo_ext",
 	    shadow, tenant->schema);
-	if (!admin_exec(admin, sql, 0, NULL))
+	if (!admin_exec(admin, sql, 0, NULL) || !rebuild_replay(admin, after, last))
 		return false;
-	result = admin_query(admin, "SELECT journal_replay($1)", 1, params);
-	if (result == NULL)
-		return false;
-	snprintf(last, 24, "%s", PQgetvalue(result, 0, 0));
-	PQclear(result);
 
 	snprintf(sql, sizeof(sql), "SET LOCAL search_path TO \"%s\", perfimmo_ext", tenant->schema);
 	return admin_exec(admin, sql, 0, NULL);

@@ -6,6 +6,7 @@
 #include "handlers.h"
 #include "http/query.h"
 #include "http/response.h"
+#include "journal/upcast.h"
 #include "readmodel/contact_stats.h"
 #include "readmodel/scope_sql.h"
 #include "readmodel/ticket_query.h"
@@ -70,7 +71,7 @@ load_tickets(struct context *ctx, const char *uid, const char *from, const char 
 	strbuf_puts(&sql.sql, "SELECT to_char((t.created AT TIME ZONE ");
 	sql_builder_param(&sql, ctx->tenant.timezone, NULL);
 	tz = sql.count;
-	strbuf_puts(&sql.sql, ")::date, 'YYYY-MM-DD'), (SELECT jsonb_agg(e.payload ORDER BY e.version)"
+	strbuf_puts(&sql.sql, ")::date, 'YYYY-MM-DD'), (SELECT jsonb_agg(jsonb_build_array(e.schema_version, e.payload) ORDER BY e.version)"
 	    " FROM events e WHERE e.aggregate_type = 'ticket' AND e.aggregate_uid = t.uid)::text"
 	    " FROM tickets t WHERE t.provider_uids @> ARRAY[");
 	sql_builder_param(&sql, uid, NULL);
@@ -92,23 +93,60 @@ load_tickets(struct context *ctx, const char *uid, const char *from, const char 
 }
 
 
+/*
+ * Parses TEXT, the [schemaVersion, event] pairs of one ticket, into a new
+ * array of its events in their current shape, or NULL with ERR.
+ */
+static struct json_object *
+current_events(const char *text, struct error *err)
+{
+	struct json_object *pairs = json_tokener_parse(text);
+	size_t count = json_object_is_type(pairs, json_type_array) ? json_object_array_length(pairs) : 0;
+	struct json_object *events = json_object_new_array_ext((int)count);
+
+	for (size_t i = 0; i < count; i++) {
+		struct json_object *pair = json_object_array_get_idx(pairs, i);
+		struct json_object *event = json_object_get(json_object_array_get_idx(pair, 1));
+
+		json_object_array_add(events, event);
+		if (event == NULL ||
+		    !upcast_event(event, json_object_get_int(json_object_array_get_idx(pair, 0)), err)) {
+			if (event == NULL)
+				error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+			json_object_put(events);
+			json_object_put(pairs);
+			return NULL;
+		}
+	}
+	json_object_put(pairs);
+	return events;
+}
+
+
 static void
 reply_stats(struct context *ctx, const char *uid, PGresult *rows)
 {
-	int count = PQntuples(rows);
+	int count = PQntuples(rows), parsed = 0;
 	struct contact_stats_ticket *tickets = calloc((size_t)count + 1, sizeof(*tickets));
 	struct json_object *stats;
+	struct error err;
 
 	if (tickets == NULL)
 		abort();
-	for (int i = 0; i < count; i++) {
-		tickets[i].day = PQgetvalue(rows, i, 0);
-		tickets[i].events = json_tokener_parse(PQgetvalue(rows, i, 1));
+	for (; parsed < count; parsed++) {
+		tickets[parsed].day = PQgetvalue(rows, parsed, 0);
+		tickets[parsed].events = current_events(PQgetvalue(rows, parsed, 1), &err);
+		if (tickets[parsed].events == NULL)
+			break;
 	}
-	stats = contact_stats_compute(uid, tickets, (size_t)count);
-	response_json(ctx->req, 200, stats);
-	json_object_put(stats);
-	for (int i = 0; i < count; i++)
+	if (parsed == count) {
+		stats = contact_stats_compute(uid, tickets, (size_t)count);
+		response_json(ctx->req, 200, stats);
+		json_object_put(stats);
+	} else {
+		response_error(ctx->req, &err);
+	}
+	for (int i = 0; i < parsed; i++)
 		json_object_put(tickets[i].events);
 	free(tickets);
 }

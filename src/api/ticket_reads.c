@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "http/query.h"
 #include "http/response.h"
+#include "journal/upcast.h"
 #include "readmodel/ticket_journal.h"
 #include "readmodel/ticket_list.h"
 #include "readmodel/page.h"
@@ -240,16 +241,43 @@ contact_labels(const char *uid, struct error *err)
 }
 
 
+/*
+ * Parses the event of every row (column 0, stored at the schema version of
+ * column 4) in its current shape.  Returns a new array, or NULL with ERR.
+ */
+static struct json_object *
+current_events(PGresult *rows, struct error *err)
+{
+	struct json_object *events = json_object_new_array_ext(PQntuples(rows));
+
+	for (int i = 0; i < PQntuples(rows); i++) {
+		struct json_object *event = json_tokener_parse(PQgetvalue(rows, i, 0));
+
+		if (event == NULL) {
+			json_object_put(events);
+			error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+			return NULL;
+		}
+		json_object_array_add(events, event);
+		if (!upcast_event(event, atoi(PQgetvalue(rows, i, 4)), err)) {
+			json_object_put(events);
+			return NULL;
+		}
+	}
+	return events;
+}
+
+
 /* The latest correction text aimed at each processUid: {processUid: text}. */
 static struct json_object *
-latest_corrections(PGresult *rows)
+latest_corrections(PGresult *rows, struct json_object *events)
 {
 	struct json_object *texts = json_object_new_object();
 	struct json_object *versions = json_object_new_object();
 
 	/* Rows come in journal order, not storage order: the highest version wins. */
 	for (int i = 0; i < PQntuples(rows); i++) {
-		struct json_object *event = json_tokener_parse(PQgetvalue(rows, i, 0));
+		struct json_object *event = json_object_array_get_idx(events, (size_t)i);
 		const char *type = domain_string(event, "eventType");
 		const char *target = domain_string(event, "targetedEvent");
 		int version = atoi(PQgetvalue(rows, i, 3));
@@ -262,24 +290,23 @@ latest_corrections(PGresult *rows)
 			json_object_object_add(texts, target,
 			    json_object_new_string(domain_string(event, "text")));
 		}
-		json_object_put(event);
 	}
 	json_object_put(versions);
 	return texts;
 }
 
 
-/* Array[DayEvent]: rows are sorted by local day, business date, version. */
+/* Array[DayEvent]: rows and EVENTS are sorted by local day, business date, version. */
 static struct json_object *
-build_journal(PGresult *rows, struct json_object *labels)
+build_journal(PGresult *rows, struct json_object *events, struct json_object *labels)
 {
 	struct json_object *journal = json_object_new_array();
-	struct json_object *corrections = latest_corrections(rows);
+	struct json_object *corrections = latest_corrections(rows, events);
 	struct json_object *day_events = NULL;
 	const char *current_day = "";
 
 	for (int i = 0; i < PQntuples(rows); i++) {
-		struct json_object *event = json_tokener_parse(PQgetvalue(rows, i, 0));
+		struct json_object *event = json_object_array_get_idx(events, (size_t)i);
 		const char *process_uid = domain_string(event, "processUid");
 		const char *day = PQgetvalue(rows, i, 1);
 		struct json_object *item = json_object_new_object();
@@ -299,7 +326,6 @@ build_journal(PGresult *rows, struct json_object *labels)
 		json_object_object_add(item, "data", ticket_journal_data(event, labels,
 		    domain_string(corrections, process_uid)));
 		json_object_array_add(day_events, item);
-		json_object_put(event);
 	}
 	json_object_put(corrections);
 	return journal;
@@ -311,22 +337,31 @@ load_journal(struct context *ctx, const char *uid, struct json_object **journal,
     struct error *err)
 {
 	const char *params[2] = {uid, ctx->tenant.timezone};
-	struct json_object *labels;
+	struct json_object *labels, *events;
 	PGresult *rows;
 
+	/*
+	 * NOTE: the business date is read in SQL from the stored payload, so an
+	 * upcaster must keep the date fields where they are.  The former
+	 * assignee events keep `date`.
+	 */
 	rows = pg_query("SELECT payload::text, to_char((d AT TIME ZONE $2)::date, 'YYYY-MM-DD'),"
-	    " ticket_iso(d), version FROM (SELECT payload, version, ticket_business_date(payload) AS d"
+	    " ticket_iso(d), version, schema_version FROM (SELECT payload, version, schema_version,"
+	    "  ticket_business_date(payload) AS d"
 	    "  FROM events WHERE aggregate_type = 'ticket' AND aggregate_uid = $1) e"
 	    " ORDER BY 2, d, version", 2, params, PGRES_TUPLES_OK, err);
 	if (rows == NULL)
 		return false;
-	labels = contact_labels(uid, err);
+	events = current_events(rows, err);
+	labels = events != NULL ? contact_labels(uid, err) : NULL;
 	if (labels == NULL) {
+		json_object_put(events);
 		PQclear(rows);
 		return false;
 	}
-	*journal = build_journal(rows, labels);
+	*journal = build_journal(rows, events, labels);
 	json_object_put(labels);
+	json_object_put(events);
 	PQclear(rows);
 	return true;
 }
@@ -411,9 +446,21 @@ feed_where(struct context *ctx, const char *from, const char *to, struct sql_bui
 }
 
 
+/* Renders one row of the ticket event feed: the stored event in its current shape. */
+static bool
+render_feed_event(PGresult *rows, int row, struct strbuf *out, struct error *err)
+{
+	return upcast_text(PQgetvalue(rows, row, 1), atoi(PQgetvalue(rows, row, 2)),
+	    PQgetvalue(rows, row, 0), out, err);
+}
+
+
 void
 ticket_feed_get(void *opaque)
 {
+	struct page_query feed_query = {.item = "e.payload",
+	    .order = "e.payload ->> 'sentDate', e.position",
+	    .columns = "e.event_type, e.schema_version", .render = render_feed_event};
 	struct context *ctx = opaque;
 	char from[TYPES_DATETIME_SIZE], to[TYPES_DATETIME_SIZE];
 	struct sql_builder sql;
@@ -429,8 +476,7 @@ ticket_feed_get(void *opaque)
 	if (ok) {
 		sql_builder_init(&sql);
 		feed_where(ctx, from, to, &sql);
-		ok = fetch_page(&page, &sql, "e.payload",
-		    "e.payload ->> 'sentDate', e.position", &err);
+		ok = page_fetch_from(&page, &sql, &feed_query, &err);
 		sql_builder_free(&sql);
 	}
 	if (ok)

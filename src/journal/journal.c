@@ -8,6 +8,7 @@
 #include "db/pg.h"
 #include "journal.h"
 #include "journal_batch.h"
+#include "upcast.h"
 
 /* True while a batch transaction is open: commands then use savepoints. */
 static bool batch_open;
@@ -39,7 +40,7 @@ static struct pg_statement processed_statement = {
 };
 static struct pg_statement stream_statement = {
 	"perfimmo_stream",
-	"SELECT payload::text, version FROM events"
+	"SELECT payload::text, version, schema_version FROM events"
 	" WHERE aggregate_type = $1 AND aggregate_uid = $2 ORDER BY version", 0
 };
 static struct pg_statement append_statement = {
@@ -361,6 +362,15 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 		}
 		json_object_array_add(events, event);
 		*version = atoi(PQgetvalue(result, i, 1));
+
+		/* Decisions and folds only ever see the current shape of each event. */
+		if (!upcast_event(event, atoi(PQgetvalue(result, i, 2)), err)) {
+			log_error("stored event %s/%d cannot be read: %s", aggregate_uid, i + 1,
+			    err->message_en);
+			json_object_put(events);
+			PQclear(result);
+			return NULL;
+		}
 	}
 	PQclear(result);
 	if (batch_open)

@@ -99,9 +99,10 @@ bool journal_find_processed(const char *process_uid, bool *found,
     char user_uid[37], struct strbuf *events, struct error *err);
 
 /*
- * Loads the events of one aggregate (a stream: kind and uid) in version order.  Returns a new array
- * (caller puts it) and sets *VERSION to the stream's last version (0 when
- * the aggregate has no event), or NULL with ERR.
+ * Loads the events of one aggregate (a stream: kind and uid) in version
+ * order, each upcast to the current shape of its type (upcast.h).  Returns
+ * a new array (caller puts it) and sets *VERSION to the stream's last
+ * version (0 when the aggregate has no event), or NULL with ERR.
  */
 struct json_object *journal_load(const char *aggregate_type,
     const char *aggregate_uid, int *version, struct error *err);

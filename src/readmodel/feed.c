@@ -6,11 +6,12 @@
 
 #include "db/pg.h"
 #include "feed.h"
+#include "journal/upcast.h"
 
 
 /* Writes a PostgreSQL text[] literal of ITEMS into OUT, or leaves it NULL-valued. */
 static const char *
-array_literal(char **items, struct strbuf *out)
+array_literal(char *const *items, struct strbuf *out)
 {
 	if (items == NULL || items[0] == NULL)
 		return NULL;
@@ -23,6 +24,32 @@ array_literal(char **items, struct strbuf *out)
 		strbuf_puts(out, items[i]);
 	}
 	strbuf_puts(out, "}");
+	return out->data;
+}
+
+
+/*
+ * Writes the text[] literal of the TYPES filter with the former names of
+ * those types, so that events stored under a retired name still match.
+ */
+static const char *
+types_literal(char **types, struct strbuf *out)
+{
+	const char **names;
+	size_t count = 0, max;
+
+	if (types == NULL || types[0] == NULL)
+		return NULL;
+	while (types[count] != NULL)
+		count++;
+	max = count + upcast_registry.count + 1;
+	names = calloc(max, sizeof(*names));
+	if (names == NULL)
+		abort();
+	memcpy(names, types, count * sizeof(*names));
+	upcast_add_former_names(names, max);
+	array_literal((char *const *)names, out);
+	free(names);
 	return out->data;
 }
 
@@ -44,14 +71,15 @@ feed_read(const struct feed_filter *filter, const struct actor *actor,
 	strbuf_init(&kinds);
 	params[0] = after;
 	params[1] = limit;
-	params[2] = array_literal(filter->types, &types);
+	params[2] = types_literal(filter->types, &types);
 	params[3] = array_literal(filter->kinds, &kinds);
 	params[4] = actor->type == USER_SUPER ? NULL : actor->uid;
 
 	/* Visibility is judged now, on current state, for every row scanned. */
 	result = pg_query(
 	    "SELECT position, aggregate_type, payload::text,"
-	    "       $5::uuid IS NULL OR aggregate_visible(aggregate_type, aggregate_uid, $5::uuid)"
+	    "       $5::uuid IS NULL OR aggregate_visible(aggregate_type, aggregate_uid, $5::uuid),"
+	    "       event_type, schema_version"
 	    "  FROM events"
 	    " WHERE position > $1::bigint"
 	    "   AND ($3::text[] IS NULL OR event_type = ANY ($3::text[]))"
@@ -69,9 +97,14 @@ feed_read(const struct feed_filter *filter, const struct actor *actor,
 		next = strtoull(PQgetvalue(result, i, 0), NULL, 10);
 		if (strcmp(PQgetvalue(result, i, 3), "t") != 0)
 			continue;
-		strbuf_printf(out, "%s{\"position\":%s,\"aggregateType\":\"%s\",\"event\":%s}",
-		    written++ > 0 ? "," : "", PQgetvalue(result, i, 0),
-		    PQgetvalue(result, i, 1), PQgetvalue(result, i, 2));
+		strbuf_printf(out, "%s{\"position\":%s,\"aggregateType\":\"%s\",\"event\":",
+		    written++ > 0 ? "," : "", PQgetvalue(result, i, 0), PQgetvalue(result, i, 1));
+		if (!upcast_text(PQgetvalue(result, i, 4), atoi(PQgetvalue(result, i, 5)),
+		    PQgetvalue(result, i, 2), out, err)) {
+			PQclear(result);
+			return false;
+		}
+		strbuf_puts(out, "}");
 	}
 	strbuf_printf(out, "],\"next\":%" PRIu64 "}", next);
 	PQclear(result);

@@ -91,8 +91,10 @@ fetch_items(struct page *page, const struct page_query *query, struct error *err
 	params[nparams - 1] = offset;
 
 	strbuf_init(&sql);
-	strbuf_printf(&sql, "SELECT (%s)::text %s ORDER BY %s LIMIT $%d::bigint OFFSET $%d::bigint",
-	    query->item, query->from_where, query->order, nparams - 1, nparams);
+	strbuf_printf(&sql, "SELECT (%s)::text%s%s %s ORDER BY %s LIMIT $%d::bigint OFFSET $%d::bigint",
+	    query->item, query->columns != NULL ? ", " : "",
+	    query->columns != NULL ? query->columns : "", query->from_where, query->order,
+	    nparams - 1, nparams);
 	result = sql.failed ? NULL : pg_query(sql.data, nparams, params, PGRES_TUPLES_OK, err);
 	if (sql.failed)
 		out_of_memory(err);
@@ -105,7 +107,12 @@ fetch_items(struct page *page, const struct page_query *query, struct error *err
 	for (int i = 0; i < rows; i++) {
 		if (i > 0)
 			strbuf_puts(&page->items, ",");
-		strbuf_puts(&page->items, PQgetvalue(result, i, 0));
+		if (query->render == NULL) {
+			strbuf_puts(&page->items, PQgetvalue(result, i, 0));
+		} else if (!query->render(result, i, &page->items, err)) {
+			PQclear(result);
+			return false;
+		}
 	}
 	page->returned = (unsigned)rows;
 	PQclear(result);

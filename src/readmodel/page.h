@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <libpq-fe.h>
+
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "http/query.h"
@@ -56,6 +58,14 @@ struct page_query {
 
 	/* ORDER BY list, ending with a unique key so that pages do not overlap */
 	const char *order;
+
+	/*
+	 * Optional: more SQL expressions, selected after the item as columns
+	 * 1.., and the function that then renders each row as its item's
+	 * JSON instead of copying column 0.
+	 */
+	const char *columns;
+	bool (*render)(PGresult *rows, int row, struct strbuf *out, struct error *err);
 };
 
 /* Starts PAGE for an endpoint whose Accept-Range is MAX and adds that header to REQ. */
