@@ -400,6 +400,37 @@ take_prefetched(const struct pg_statement *statement, int nparams)
 }
 
 
+/* Outcome of start_attempt(). */
+enum attempt_start {
+	ATTEMPT_RUN,		/* connected, role set: send the statements */
+	ATTEMPT_AGAIN,		/* the idle link was lost: reconnect and start over */
+	ATTEMPT_FAILED		/* ERR is set */
+};
+
+
+/*
+ * Connects and sets the request's role and schema before attempt ATTEMPT
+ * (0 or 1) of a statement.  *IDLE is true when no transaction was open, so
+ * the first attempt may be sent again on a new connection.
+ */
+static enum attempt_start
+start_attempt(int attempt, bool *idle, struct error *err)
+{
+	bool lost;
+
+	if (pg_connection(err) == NULL)
+		return ATTEMPT_FAILED;
+	last_sqlstate[0] = '\0';
+	*idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
+	if (sync_role(*idle && attempt == 0, &lost, err))
+		return ATTEMPT_RUN;
+	if (!lost)
+		return ATTEMPT_FAILED;
+	log_warn("PostgreSQL connection lost while idle: reconnecting once");
+	return ATTEMPT_AGAIN;
+}
+
+
 /*
  * A connection the server closed while idle (restart, pg_terminate_backend)
  * is only noticed by the next statement.  Outside a transaction nothing was
@@ -411,7 +442,8 @@ query(struct pg_statement *statement, const char *sql, int nparams,
     const char *const *values, ExecStatusType expect, struct error *err)
 {
 	PGresult *result = take_prefetched(statement, nparams);
-	bool idle, lost;
+	enum attempt_start start;
+	bool idle;
 
 	if (result != NULL && PQresultStatus(result) == expect)
 		return result;
@@ -419,17 +451,11 @@ query(struct pg_statement *statement, const char *sql, int nparams,
 	result = NULL;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (pg_connection(err) == NULL)
+		start = start_attempt(attempt, &idle, err);
+		if (start == ATTEMPT_FAILED)
 			return NULL;
-		last_sqlstate[0] = '\0';
-		idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
-		if (!sync_role(idle && attempt == 0, &lost, err)) {
-			if (lost) {
-				log_warn("PostgreSQL connection lost while idle: reconnecting once");
-				continue;
-			}
-			return NULL;
-		}
+		if (start == ATTEMPT_AGAIN)
+			continue;
 		result = execute(statement, sql, nparams, values);
 		if (idle && attempt == 0 && PQstatus(connection) == CONNECTION_BAD) {
 			PQclear(result);
@@ -470,7 +496,8 @@ pg_pipeline(const struct pg_pipelined *statements, int count, PGresult **results
     struct error *err)
 {
 	struct step steps[PG_PIPELINE_MAX];
-	bool idle, lost;
+	enum attempt_start start;
+	bool idle;
 
 	if (count > PG_PIPELINE_MAX)
 		abort();
@@ -480,17 +507,11 @@ pg_pipeline(const struct pg_pipelined *statements, int count, PGresult **results
 			    statements[i].nparams, statements[i].values, false};
 			results[i] = NULL;
 		}
-		if (pg_connection(err) == NULL)
+		start = start_attempt(attempt, &idle, err);
+		if (start == ATTEMPT_FAILED)
 			return false;
-		last_sqlstate[0] = '\0';
-		idle = PQtransactionStatus(connection) == PQTRANS_IDLE;
-		if (!sync_role(idle && attempt == 0, &lost, err)) {
-			if (lost) {
-				log_warn("PostgreSQL connection lost while idle: reconnecting once");
-				continue;
-			}
-			return false;
-		}
+		if (start == ATTEMPT_AGAIN)
+			continue;
 		/* run_pipeline closes the connection when the link failed. */
 		if (run_pipeline(steps, count, results))
 			return true;

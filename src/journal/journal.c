@@ -70,7 +70,7 @@ take_begun_stream(const char *kind, const char *uid)
 }
 
 
-/* Refuses with 503 when RESULT, from the lock statement, shows the tenant under maintenance. */
+/* Rejects the command with 503 when RESULT, from the lock statement, shows the tenant under maintenance. */
 static bool
 check_maintenance(PGresult *result, struct error *err)
 {
@@ -82,7 +82,7 @@ check_maintenance(PGresult *result, struct error *err)
 
 /*
  * Raises the generation and takes the command lock, inside the open
- * transaction; refuses with 503 when the tenant went under maintenance.
+ * transaction; rejects the command with 503 when the tenant went under maintenance.
  */
 static bool
 take_command_lock(struct error *err)
@@ -379,9 +379,8 @@ journal_load(const char *aggregate_type, const char *aggregate_uid, int *version
 }
 
 
-/* Appends the stored events of RESULT to STORED as a JSON array text. */
-static void
-write_stored(PGresult *result, struct strbuf *stored)
+void
+journal_write_stored(PGresult *result, struct strbuf *stored)
 {
 	strbuf_puts(stored, "[");
 	for (int i = 0; i < PQntuples(result); i++) {
@@ -437,7 +436,7 @@ journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
 		commit_outcome_unknown(err);
 		outcome = JOURNAL_FAILED;
 	} else {
-		write_stored(results[0], stored);
+		journal_write_stored(results[0], stored);
 	}
 	PQclear(results[0]);
 	PQclear(results[1]);

@@ -357,20 +357,6 @@ send_pipeline(PGconn *conn, const char *const params[6])
 }
 
 
-/* Writes the stored events of RESULT as a JSON array text into STORED. */
-static void
-store_events(PGresult *result, struct strbuf *stored)
-{
-	strbuf_puts(stored, "[");
-	for (int i = 0; i < PQntuples(result); i++) {
-		if (i > 0)
-			strbuf_puts(stored, ",");
-		strbuf_puts(stored, PQgetvalue(result, i, 1));
-	}
-	strbuf_puts(stored, "]");
-}
-
-
 enum journal_append_result
 batch_append(const char *const params[6], struct strbuf *stored, struct error *err)
 {
@@ -394,7 +380,7 @@ batch_append(const char *const params[6], struct strbuf *stored, struct error *e
 	savepoint_left = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
 	    PQresultStatus(release) != PGRES_COMMAND_OK;
 	if (PQresultStatus(append) == PGRES_TUPLES_OK && !savepoint_left) {
-		store_events(append, stored);
+		journal_write_stored(append, stored);
 		outcome = JOURNAL_APPENDED;
 	} else {
 		PGresult *failed = PQresultStatus(savepoint) != PGRES_COMMAND_OK ? savepoint : append;

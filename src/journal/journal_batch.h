@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 #include <json-c/json.h>
+#include <libpq-fe.h>
 
 #include "common/error.h"
 #include "common/strbuf.h"
@@ -55,5 +56,8 @@ enum journal_append_result batch_append(const char *const params[6], struct strb
  * command refused before its append wrote nothing and needs no rollback.
  */
 void batch_undo_command(void);
+
+/* Appends the events column of an append's RESULT to STORED as a JSON array text. */
+void journal_write_stored(PGresult *result, struct strbuf *stored);
 
 #endif

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
@@ -179,3 +180,18 @@ class CheckedClient:
     def command(self, method, path, command_type, **fields):
         body = {"processUid": str(uuid.uuid4()), "commandType": command_type, **fields}
         return self.request(method, path, body)
+
+
+def new_uid():
+    return str(uuid.uuid4())
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return OpenApi()
+
+
+@pytest.fixture(scope="module")
+def admin_api(openapi, api, env):
+    """The demo superUser, every response checked."""
+    return CheckedClient(openapi, api, {"Authorization": env["PERFIMMO_API_KEY"]})

@@ -3,13 +3,12 @@ success and the error statuses, every response validated against the schema
 documented for its path, method and status. A rejected command must leave
 the journal as it was."""
 
-import uuid
 
 import pytest
 
 from auth_support import make_user
 from openapi_estate import World, created_uid, open_ticket_fields
-from openapi_support import CheckedClient, OpenApi
+from openapi_support import CheckedClient, admin_api, new_uid, openapi  # noqa: F401 (fixtures)
 
 COMPANIES = "/api/vEvent/clientcompanies"
 PATRIMONIES = "/api/vEvent/patrimonies"
@@ -17,21 +16,6 @@ LOTS = "/api/vEvent/lots"
 CONTACTS = "/api/vEvent/providercontacts"
 USERS = "/api/vEvent/users"
 TICKETS = "/api/vEvent/tickets"
-
-
-def new_uid():
-    return str(uuid.uuid4())
-
-
-@pytest.fixture(scope="module")
-def openapi():
-    return OpenApi()
-
-
-@pytest.fixture(scope="module")
-def admin_api(openapi, api, env):
-    """The demo superUser, every response checked."""
-    return CheckedClient(openapi, api, {"Authorization": env["PERFIMMO_API_KEY"]})
 
 
 # Last journal end seen, so that each look-up reads only the newer events.

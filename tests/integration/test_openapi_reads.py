@@ -6,28 +6,13 @@ header or a body that does not match the documented schema."""
 
 import copy
 import json
-import uuid
 
 import pytest
 
 from auth_support import PASSWORD, make_user, session_cookie
-from openapi_support import CheckedClient, OpenApi
+from openapi_support import CheckedClient, admin_api, new_uid, openapi  # noqa: F401 (fixtures)
 from perfimmo_client import Response
 from openapi_estate import World
-
-
-def new_uid():
-    return str(uuid.uuid4())
-
-
-@pytest.fixture(scope="module")
-def openapi():
-    return OpenApi()
-
-
-@pytest.fixture(scope="module")
-def admin_api(openapi, api, env):
-    return CheckedClient(openapi, api, {"Authorization": env["PERFIMMO_API_KEY"]})
 
 
 @pytest.fixture(scope="module")
