@@ -71,7 +71,7 @@ struct pg_pipelined {
 	const char *const *values;
 };
 
-/* Most statements one pg_pipeline sends. */
+/* Maximum number of statements in one pg_pipeline call. */
 #define PG_PIPELINE_MAX 8
 
 /*

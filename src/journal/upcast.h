@@ -7,10 +7,11 @@
  * upcast_text(): journal_load, the event feeds, the webhook batches, the
  * ticket journal and statistics, and perfimmo-admin rebuild.  These apply
  * the registry's upcasters one version at a time until the event has the
- * current shape of its type.  An upcaster may also rename a retired eventType: the event
- * then continues as the first version of its new type.
+ * current shape of its type.  An upcaster may also rename a retired
+ * eventType, and the event then continues as the first version of its new
+ * type.
  *
- * The registry (upcast_registry.c) is the only place that knows old shapes.
+ * The registry (upcast_registry.c) is the only list of old shapes.
  * Upcasting is pure: no I/O, and the stored row is never rewritten.
  */
 #ifndef PERFIMMO_UPCAST_H
@@ -64,9 +65,9 @@ bool upcast_needed(const struct upcast_registry *registry, const char *event_typ
 /*
  * Brings EVENT, stored at VERSION of its eventType, to the current shape,
  * in place.  An event stored by a newer release (a version above the
- * current one) or a retired type without a step for its version fails with
- * ERR_SERVICE_UNAVAILABLE, because the reader must not misread it and the
- * end of a rolling upgrade resolves it.  A chain longer than
+ * current one), or of a retired type with no step for its version, fails
+ * with ERR_SERVICE_UNAVAILABLE.  Misreading it would be worse, and the
+ * error ends once every host runs the new release.  A chain longer than
  * UPCAST_MAX_STEPS fails with ERR_INTERNAL.
  */
 bool upcast_event_with(const struct upcast_registry *registry, struct json_object *event,
@@ -90,7 +91,7 @@ bool upcast_text(const char *event_type, int version, const char *payload,
  * MAX entries, the NULL included.  Returns false when MAX is too small.
  *
  * TODO: webhook subscriptions filter on events.event_type in SQL
- * (subscription_matches), which knows no former names, so a subscription
+ * (subscription_matches), which matches no former names, so a subscription
  * to AssigneeIdentified does not receive events stored as ProviderAssigned.
  * Those it receives are upcast.
  */

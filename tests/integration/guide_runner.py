@@ -14,10 +14,10 @@ The guide's fenced blocks are read in order:
 * ```python: code that defines `signature_is_valid(secret, header, body)`,
   called on that delivery.
 
-`{{name}}` stands for a value. A known one is substituted; in a response or
-delivery an unknown one is captured from the actual value; in a request an
-unknown name ending in `Uid` gets a new random UUID, as a client would
-generate it. The string "..." matches any value.
+`{{name}}` stands for a value. A known name is substituted. In a response
+or delivery, an unknown name is captured from the actual value. In a
+request, an unknown name ending in `Uid` gets a new random UUID, as a client
+would generate it. The string "..." matches any value.
 """
 
 import json

@@ -122,10 +122,9 @@ def test_failed_logins_take_the_same_time(api, agent):
         return time.monotonic() - started
 
     SECRETS.add(PASSWORD + "-wrong")
-    # Alternating the two kinds spreads a busy spell over both, and the
-    # median of each kind ignores one try that a loaded machine made
-    # unusually fast or slow; four failures stay under the per-login limit
-    # of five.
+    # Alternating the two kinds spreads a busy spell over both. The median
+    # of each kind ignores one try that a loaded machine made unusually fast
+    # or slow. Four failures stay under the per-login limit of five.
     known, unknown = [], []
     for i in range(4):
         known.append(timed(agent.login))

@@ -48,7 +48,7 @@ def test_scrape_lines_parse(env, session):
 
 
 def test_histogram_buckets_cumulative(env, session):
-    # 200, or 206 once the tenant holds more than one company.
+    # 200, or 206 once the tenant contains more than one company.
     status = session.get(f"{READS}?range=0-0").status
     sample = scrape(env)
     labels = {"route": READS, "method": "GET", "status": str(status)}

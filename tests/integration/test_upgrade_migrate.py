@@ -34,13 +34,13 @@ def lock_waiters(env, granted):
     return int(rows[0][0])
 
 
-def wait_until(condition, what):
+def wait_until(condition, description):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {WAIT_SECONDS} s waiting for {what}")
+    raise AssertionError(f"timed out after {WAIT_SECONDS} s waiting for {description}")
 
 
 def tenant_names(admin):
