@@ -173,9 +173,22 @@ enum attempt_result {
 };
 
 
+/* Reads the processUid's record and the target's stream, for execute, with the lock or without. */
+static bool
+begin(struct command_run *run, const struct command_endpoint *endpoint, bool lock_late,
+    bool *found, char user_uid[37], struct strbuf *previous, struct error *err)
+{
+	if (lock_late)
+		return journal_begin_unlocked_command(run->cmd.process_uid, endpoint->aggregate_type,
+		    run->cmd.aggregate_uid, found, user_uid, previous, err);
+	return journal_begin_command(run->cmd.process_uid, endpoint->aggregate_type,
+	    run->cmd.aggregate_uid, found, user_uid, previous, err);
+}
+
+
 static enum attempt_result
 attempt(struct command_run *run, const struct command_endpoint *endpoint,
-    const struct command_spec *spec, struct command_outcome *out)
+    const struct command_spec *spec, bool lock_late, struct command_outcome *out)
 {
 	struct error *err = &out->err;
 	struct strbuf previous;
@@ -183,10 +196,8 @@ attempt(struct command_run *run, const struct command_endpoint *endpoint,
 	bool found = false;
 	enum journal_append_result appended;
 
-	/* The target's stream is read in the lock's round trip, for execute. */
 	strbuf_init(&previous);
-	if (!journal_begin_command(run->cmd.process_uid, endpoint->aggregate_type,
-	    run->cmd.aggregate_uid, &found, user_uid, &previous, err)) {
+	if (!begin(run, endpoint, lock_late, &found, user_uid, &previous, err)) {
 		strbuf_free(&previous);
 		return ATTEMPT_FAILED;
 	}
@@ -276,10 +287,11 @@ command_run(struct context *ctx, const struct command_endpoint *endpoint,
 		strbuf_reset(&out->events);
 		json_object_put(run.events);
 		run.events = NULL;
-		result = attempt(&run, endpoint, spec, out);
+		/* A second attempt holds the lock from the start, so it cannot conflict again. */
+		result = attempt(&run, endpoint, spec, endpoint->lock_late && i == 0, out);
 		if (result == ATTEMPT_CONFLICT)
-			log_warn("stream %s moved under the command lock: deciding again",
-			    run.cmd.aggregate_uid);
+			log_warn("stream %s or the structure facts moved before the command lock:"
+			    " deciding again", run.cmd.aggregate_uid);
 	}
 
 	if (result == ATTEMPT_CONFLICT)

@@ -60,6 +60,13 @@ struct command_endpoint {
 	 */
 	int target_param;
 	const struct command_spec *specs;
+
+	/*
+	 * The decisions read only the target's stream and structure facts, so
+	 * the first attempt takes the command lock just for its append
+	 * (journal_begin_unlocked_command).
+	 */
+	bool lock_late;
 };
 
 /*

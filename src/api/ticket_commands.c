@@ -175,5 +175,5 @@ ticket_execute(struct command_run *run, struct error *err)
 }
 
 
-const struct command_endpoint ticket_open_endpoint = {"ticket", true, -1, ticket_open_specs};
-const struct command_endpoint ticket_update_endpoint = {"ticket", false, 0, ticket_increment_specs};
+const struct command_endpoint ticket_open_endpoint = {"ticket", true, -1, ticket_open_specs, true};
+const struct command_endpoint ticket_update_endpoint = {"ticket", false, 0, ticket_increment_specs, true};

@@ -47,6 +47,19 @@ static struct pg_statement append_statement = {
 	"perfimmo_append",
 	"SELECT event_position, event_payload  FROM journal_append($1, $2, $3, $4, $5, $6)", 0
 };
+static struct pg_statement structure_statement = {
+	"perfimmo_structure", "SELECT structure_generation FROM command_lock", 0
+};
+static struct pg_statement ticket_lock_statement = {
+	"perfimmo_ticket_lock", "SELECT command_lock_take_for_ticket($1)", 0
+};
+
+/*
+ * The structure_generation that journal_begin_unlocked_command read, as
+ * text, while such a command is under way; empty when the command holds
+ * the lock from its start.
+ */
+static char unlocked_structure[24];
 
 
 static void
@@ -186,6 +199,7 @@ journal_rollback(void)
 		return;
 	}
 	forget_begun_stream();
+	unlocked_structure[0] = '\0';
 	if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
 		PQclear(PQexec(conn, "ROLLBACK"));
 }
@@ -331,6 +345,47 @@ journal_begin_command(const char *process_uid, const char *kind, const char *uid
 }
 
 
+bool
+journal_begin_unlocked_command(const char *process_uid, const char *kind, const char *uid,
+    bool *found, char user_uid[37], struct strbuf *events, struct error *err)
+{
+	const char *processed_params[1] = {process_uid};
+	const char *stream_params[2] = {kind, uid};
+	const struct pg_pipelined statements[3] = {
+		{&processed_statement, NULL, 1, processed_params},
+		{&stream_statement, NULL, 2, stream_params},
+		{&structure_statement, NULL, 0, NULL},
+	};
+	PGresult *results[3];
+	bool ok;
+
+	if (batch_open)
+		return journal_begin_command(process_uid, kind, uid, found, user_uid, events, err);
+
+	if (!pg_pipeline(statements, 3, results, err))
+		return false;
+	ok = pg_pipeline_check(results[0], PGRES_TUPLES_OK, err) &&
+	    pg_pipeline_check(results[1], PGRES_TUPLES_OK, err) &&
+	    pg_pipeline_check(results[2], PGRES_TUPLES_OK, err) &&
+	    PQntuples(results[2]) == 1;
+	if (ok) {
+		read_processed(results[0], found, user_uid, events);
+		forget_begun_stream();
+		snprintf(begun_stream.kind, sizeof(begun_stream.kind), "%s", kind);
+		snprintf(begun_stream.uid, sizeof(begun_stream.uid), "%s", uid);
+		begun_stream.result = results[1];
+		results[1] = NULL;
+		snprintf(unlocked_structure, sizeof(unlocked_structure), "%s",
+		    PQgetvalue(results[2], 0, 0));
+	} else if (err->type == ERR_NONE) {
+		error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+	}
+	for (int i = 0; i < 3; i++)
+		PQclear(results[i]);
+	return ok;
+}
+
+
 struct json_object *
 journal_load(const char *aggregate_type, const char *aggregate_uid, int *version,
     struct error *err)
@@ -392,6 +447,80 @@ journal_write_stored(PGresult *result, struct strbuf *stored)
 }
 
 
+/*
+ * The lock's result of an unlocked command's append pipeline: a structure
+ * fact moved (decide again, under the lock this time), the tenant went
+ * under maintenance (503), or another failure.
+ */
+static enum journal_append_result
+check_late_lock(PGresult *result, struct error *err)
+{
+	const char *state = pg_sqlstate(result);
+
+	if (PQresultStatus(result) == PGRES_TUPLES_OK)
+		return JOURNAL_APPENDED;
+	if (strcmp(state, "40001") == 0)
+		return JOURNAL_CONFLICT;
+	if (strcmp(state, "PIM01") == 0) {
+		journal_rollback();
+		/* Reads the Retry-After; maintenance ended meanwhile means "decide again". */
+		return maintenance_check(err) ? JOURNAL_CONFLICT : JOURNAL_FAILED;
+	}
+	pg_pipeline_check(result, PGRES_TUPLES_OK, err);
+	return JOURNAL_FAILED;
+}
+
+
+/*
+ * Appends and commits a command begun by journal_begin_unlocked_command:
+ * BEGIN, the lock, the append and COMMIT in one round trip, so the lock is
+ * held only while PostgreSQL runs them and flushes the commit.  Any
+ * failure before COMMIT makes PostgreSQL skip the rest of the pipeline.
+ */
+static enum journal_append_result
+append_commit_unlocked(const char *params[6], struct strbuf *stored, struct error *err)
+{
+	const char *lock_params[1] = {unlocked_structure};
+	struct pg_pipelined statements[4] = {
+		{NULL, "BEGIN", 0, NULL},
+		{&ticket_lock_statement, NULL, 1, lock_params},
+		{&append_statement, NULL, 6, params},
+		{NULL, "COMMIT", 0, NULL},
+	};
+	PGresult *results[4];
+	enum journal_append_result outcome = JOURNAL_APPENDED;
+
+	forget_begun_stream();
+	if (!pg_pipeline(statements, 4, results, err)) {
+		unlocked_structure[0] = '\0';
+		commit_outcome_unknown(err);
+		return JOURNAL_FAILED;
+	}
+	unlocked_structure[0] = '\0';
+
+	if (!pg_pipeline_check(results[0], PGRES_COMMAND_OK, err)) {
+		outcome = JOURNAL_FAILED;
+		journal_rollback();
+	} else if ((outcome = check_late_lock(results[1], err)) != JOURNAL_APPENDED) {
+		journal_rollback();
+	} else if (!pg_pipeline_check(results[2], PGRES_TUPLES_OK, err)) {
+		/* A moved stream or a processUid stored meanwhile: decide again. */
+		outcome = err->type == ERR_INTERNAL && pg_last_sqlstate_is("23505") ?
+		    JOURNAL_CONFLICT : JOURNAL_FAILED;
+		journal_rollback();
+	} else if (PQresultStatus(results[3]) != PGRES_COMMAND_OK) {
+		pg_map_error(results[3], err);
+		commit_outcome_unknown(err);
+		outcome = JOURNAL_FAILED;
+	} else {
+		journal_write_stored(results[2], stored);
+	}
+	for (int i = 0; i < 4; i++)
+		PQclear(results[i]);
+	return outcome;
+}
+
+
 enum journal_append_result
 journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
     int expected_version, struct json_object *events, const char *process_uid,
@@ -415,6 +544,8 @@ journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
 	params[5] = actor_uid != NULL && actor_uid[0] != '\0' ? actor_uid : NULL;
 	if (batch_open)
 		return batch_append(params, stored, err);
+	if (unlocked_structure[0] != '\0')
+		return append_commit_unlocked(params, stored, err);
 
 	/*
 	 * The COMMIT goes in the append's round trip.  When the append fails,

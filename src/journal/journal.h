@@ -87,6 +87,19 @@ void journal_prefetch_generation(void);
 bool journal_begin_command(const char *process_uid, const char *kind, const char *uid,
     bool *found, char user_uid[37], struct strbuf *events, struct error *err);
 
+/*
+ * Like journal_begin_command, for a command that decides from its own
+ * stream and from structure facts only (a ticket command): reads without
+ * the lock, and without a transaction.  journal_append_commit then takes
+ * the lock in its own round trip, and answers JOURNAL_CONFLICT when the
+ * stream or any structure fact moved meanwhile; the caller then decides
+ * again with journal_begin_command.  Inside a batch, same as
+ * journal_begin_command.
+ */
+bool journal_begin_unlocked_command(const char *process_uid, const char *kind,
+    const char *uid, bool *found, char user_uid[37], struct strbuf *events,
+    struct error *err);
+
 /* Rolls back the open transaction, if any (the command's savepoint in a batch). */
 void journal_rollback(void);
 
