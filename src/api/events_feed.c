@@ -42,12 +42,8 @@ parse_filter(struct query *query, struct feed_filter *filter, struct error *err)
 
 	if (!query_uint(query, "after", UINT64_C(9223372036854775807), &filter->after, &present, err))
 		return false;
-	if (!query_uint(query, "limit", FEED_MAX_LIMIT, &limit, &present, err))
+	if (!query_uint_range(query, "limit", 1, FEED_MAX_LIMIT, &limit, &present, err))
 		return false;
-	if (present && limit == 0)
-		return error_set(err, ERR_BAD_REQUEST,
-		    "paramètre limit : doit être compris entre 1 et %d",
-		    "parameter limit: must be between 1 and %d", FEED_MAX_LIMIT);
 	filter->limit = (unsigned)limit;
 
 	return query_list(query, "types", &filter->types, &count, err) &&

@@ -114,12 +114,8 @@ read_size(const struct query *q, unsigned *size, struct error *err)
 	uint64_t value = SUGGEST_DEFAULT_SIZE;
 	bool present = false;
 
-	if (!query_uint(q, "responsesize", SUGGEST_MAX_SIZE, &value, &present, err))
+	if (!query_uint_range(q, "responsesize", 1, SUGGEST_MAX_SIZE, &value, &present, err))
 		return false;
-	if (present && value == 0)
-		return error_set(err, ERR_BAD_REQUEST,
-		    "paramètre responsesize : doit être compris entre 1 et %d",
-		    "parameter responsesize: must be between 1 and %d", SUGGEST_MAX_SIZE);
 	*size = (unsigned)value;
 	return true;
 }

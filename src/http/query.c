@@ -380,6 +380,14 @@ bool
 query_uint(const struct query *q, const char *name, uint64_t max,
     uint64_t *value, bool *present, struct error *err)
 {
+	return query_uint_range(q, name, 0, max, value, present, err);
+}
+
+
+bool
+query_uint_range(const struct query *q, const char *name, uint64_t min, uint64_t max,
+    uint64_t *value, bool *present, struct error *err)
+{
 	char reason_fr[96], reason_en[96];
 	const char *text;
 	uint64_t result = 0;
@@ -399,15 +407,17 @@ query_uint(const struct query *q, const char *name, uint64_t max,
 			goto invalid;
 		result = result * 10 + digit;
 	}
+	if (result < min)
+		goto invalid;
 	*value = result;
 	*present = true;
 	return true;
 
 invalid:
 	snprintf(reason_fr, sizeof(reason_fr),
-	    "doit être un entier de 0 à %" PRIu64, max);
+	    "doit être un entier de %" PRIu64 " à %" PRIu64, min, max);
 	snprintf(reason_en, sizeof(reason_en),
-	    "must be an integer from 0 to %" PRIu64, max);
+	    "must be an integer from %" PRIu64 " to %" PRIu64, min, max);
 	return fail_param(err, ERR_BAD_REQUEST, name, reason_fr, reason_en);
 }
 

@@ -82,6 +82,10 @@ bool query_bool(const struct query *q, const char *name, bool *value,
 bool query_uint(const struct query *q, const char *name, uint64_t max,
     uint64_t *value, bool *present, struct error *err);
 
+/* Like query_uint, for a value from MIN to MAX; the message states both bounds. */
+bool query_uint_range(const struct query *q, const char *name, uint64_t min, uint64_t max,
+    uint64_t *value, bool *present, struct error *err);
+
 /* Reads the SafeUUID NAME into OUT, lowercased. */
 bool query_uuid(const struct query *q, const char *name,
     char out[TYPES_UUID_SIZE], bool *present, struct error *err);

@@ -337,6 +337,28 @@ START_TEST(uint_bounds_and_overflow)
 }
 END_TEST
 
+START_TEST(uint_range_states_both_bounds)
+{
+	struct query *q = parse("zero=0&one=1&big=1001&bad=x");
+	struct error err;
+	uint64_t value;
+	bool present;
+
+	ck_assert(!query_uint_range(q, "zero", 1, 1000, &value, &present, &err));
+	ck_assert_int_eq(err.type, ERR_BAD_REQUEST);
+	ck_assert_str_eq(err.message_en, "parameter \"zero\": must be an integer from 1 to 1000");
+	ck_assert(query_uint_range(q, "one", 1, 1000, &value, &present, &err));
+	ck_assert(present && value == 1);
+	ck_assert(!query_uint_range(q, "big", 1, 1000, &value, &present, &err));
+	ck_assert_str_eq(err.message_en, "parameter \"big\": must be an integer from 1 to 1000");
+	ck_assert(!query_uint_range(q, "bad", 1, 1000, &value, &present, &err));
+	ck_assert_str_eq(err.message_fr, "paramètre « bad » : doit être un entier de 1 à 1000");
+	ck_assert(query_uint_range(q, "absent", 1, 1000, &value, &present, &err));
+	ck_assert(!present);
+	query_free(q);
+}
+END_TEST
+
 START_TEST(uuid_param)
 {
 	struct query *q = parse("ticket=0E9B5F7C-3A21-4D8E-B6F4-91C2D7A3E5B0&bad=x");
@@ -550,6 +572,7 @@ query_suite(void)
 	tcase_add_test(accessors, uuid_list_rejects_bad);
 	tcase_add_test(accessors, bool_exact_values);
 	tcase_add_test(accessors, uint_bounds_and_overflow);
+	tcase_add_test(accessors, uint_range_states_both_bounds);
 	tcase_add_test(accessors, uuid_param);
 	tcase_add_test(accessors, local_date_param);
 	tcase_add_test(accessors, datetime_encoded_plus);
