@@ -40,6 +40,14 @@ const char *admin_option(int argc, char **argv, const char *option);
 
 int migrate_command(struct admin *admin, int argc, char **argv);
 bool migrate_meta(struct admin *admin);
+
+/*
+ * Takes and releases the session-level advisory lock that makes
+ * migrations of two hosts, or of a migrate and a tenant create, run one
+ * after the other.
+ */
+bool migrate_lock(struct admin *admin);
+void migrate_unlock(struct admin *admin);
 bool migrate_tenant(struct admin *admin, const struct tenant *tenant);
 int tenant_command(struct admin *admin, int argc, char **argv);
 int users_command(struct admin *admin, const char *noun, int argc, char **argv);

@@ -137,15 +137,15 @@ apply_dir(struct admin *admin, const char *scope, const char *subdir,
 }
 
 
-static bool
-lock_migrations(struct admin *admin)
+bool
+migrate_lock(struct admin *admin)
 {
 	return admin_exec(admin, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", 0, NULL);
 }
 
 
-static void
-unlock_migrations(struct admin *admin)
+void
+migrate_unlock(struct admin *admin)
 {
 	PQclear(PQexec(admin->db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"));
 }
@@ -228,7 +228,7 @@ migrate_command(struct admin *admin, int argc, char **argv)
 		    argv[i]), 2;
 	}
 
-	if (!lock_migrations(admin))
+	if (!migrate_lock(admin))
 		return 1;
 
 	ok = migrate_meta(admin);
@@ -237,6 +237,6 @@ migrate_command(struct admin *admin, int argc, char **argv)
 	else if (ok)
 		ok = migrate_all_tenants(admin);
 
-	unlock_migrations(admin);
+	migrate_unlock(admin);
 	return ok ? 0 : 1;
 }

@@ -191,12 +191,18 @@ tenant_create(struct admin *admin, int argc, char **argv)
 	snprintf(tenant.host, sizeof(tenant.host), "%s", lower);
 	snprintf(tenant.timezone, sizeof(tenant.timezone), "%s", zone);
 
-	if (!migrate_meta(admin))
+	if (!migrate_lock(admin))
 		return 1;
+	if (!migrate_meta(admin)) {
+		migrate_unlock(admin);
+		return 1;
+	}
 	if (!create_tenant(admin, &tenant, zone)) {
 		PQclear(PQexec(admin->db, "ROLLBACK"));
+		migrate_unlock(admin);
 		return admin_fail("tenant %s not created", tenant.name);
 	}
+	migrate_unlock(admin);
 	printf("created tenant %s for host %s (time zone %s)\n", tenant.name, tenant.host, zone);
 	return sync_nginx(admin) ? 0 : 1;
 }

@@ -92,7 +92,14 @@ def test_up_to_date_tenants_unchanged(admin):
         assert result.stdout == "", args
 
 
-def test_second_run_waits_for_lock(env, admin):
+@pytest.mark.parametrize("command", [
+    ["migrate", "--all-tenants"],
+    # A new tenant's migrations run under the same lock.
+    ["tenant", "create", "lockwait{suffix}", "--host", "lockwait{suffix}.perfimmo.test"],
+], ids=["migrate", "tenant-create"])
+def test_second_run_waits_for_lock(env, admin, command):
+    suffix = uuid.uuid4().hex[:8]
+    command = [part.format(suffix=suffix) for part in command]
     holder = subprocess.Popen(
         ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", env["PERFIMMO_ADMIN_DATABASE"] +
          " application_name=perfimmo-admin", "-c",
@@ -101,7 +108,7 @@ def test_second_run_waits_for_lock(env, admin):
     try:
         wait_until(lambda: lock_waiters(env, True) == 1, "the test session to hold the lock")
         started = time.monotonic()
-        migrate = subprocess.Popen(admin_command(env) + ["migrate", "--all-tenants"],
+        migrate = subprocess.Popen(admin_command(env) + command,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_until(lambda: lock_waiters(env, False) == 1, "migrate to wait for the lock")
         assert migrate.poll() is None
