@@ -54,6 +54,7 @@ static const struct config_key keys[] = {
 	{"metrics_certificates", TEXT(metrics_certificates)},
 	{"notify_database", TEXT(notify_database)},
 	{"notify_poll_seconds", INT(notify_poll_seconds, 1, 3600)},
+	{"notify_gather_ms", INT(notify_gather_ms, 0, 1000)},
 	{"notify_batch_max", INT(notify_batch_max, 1, 100)},
 	{"notify_timeout_ms", INT(notify_timeout_ms, 100, 10000)},
 	{"notify_retry_schedule_ms", TEXT(notify_retry_schedule_ms)},
@@ -94,6 +95,7 @@ config_defaults(struct config *config)
 	snprintf(config->notify_database, sizeof(config->notify_database),
 	    "dbname=perfimmo user=perfimmo_notify");
 	config->notify_poll_seconds = 5;
+	config->notify_gather_ms = 50;
 	config->notify_batch_max = 100;
 	config->notify_timeout_ms = 10000;
 	snprintf(config->notify_retry_schedule_ms, sizeof(config->notify_retry_schedule_ms),

@@ -46,6 +46,7 @@ struct config {
 	/* perfimmo-notify, and the destination checks of the API (docs/notifications.md) */
 	char notify_database[CONFIG_TEXT_MAX];	/* conninfo of the perfimmo_notify role */
 	int notify_poll_seconds;	/* longest sleep without a NOTIFY */
+	int notify_gather_ms;		/* wait after a NOTIFY for more, 0-1000 */
 	int notify_batch_max;		/* events per delivery, 1-100 */
 	int notify_timeout_ms;		/* whole attempt, at most 10 s */
 	char notify_retry_schedule_ms[CONFIG_TEXT_MAX]; /* comma-separated delays */

@@ -1,8 +1,8 @@
 /*
  * perfimmo-notify: the webhook sender.  It waits on PostgreSQL's
- * LISTEN perfimmo_events (every command NOTIFYs it) or, at the latest,
- * notify_poll_seconds or the next retry that falls due, then delivers what
- * is due in every tenant.  SIGTERM or SIGINT lets the attempt in flight end
+ * LISTEN perfimmo_events (every command NOTIFYs it, and notifications are
+ * gathered for notify_gather_ms) or, at the latest, notify_poll_seconds or
+ * the next retry that falls due, then delivers what is due in every tenant.  SIGTERM or SIGINT lets the attempt in flight end
  * and be recorded, then the process exits 0.
  */
 #include <config.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/config.h"
@@ -173,6 +174,7 @@ serve_round(const struct deliver_context *ctx, bool *worked, long long *next_due
 	*next_due_ms = -1;
 	if (!store_list_tenants(&tenants, &count, &err))
 		return false;
+	log_debug("round over %d tenants", count);
 	for (int i = 0; i < count && !stop_requested; i++)
 		ok = serve_tenant(ctx, &tenants[i], worked, next_due_ms) && ok;
 	free(tenants);
@@ -180,31 +182,67 @@ serve_round(const struct deliver_context *ctx, bool *worked, long long *next_due
 }
 
 
-/* Waits up to TIMEOUT_MS for a notification or a stop signal, and drains the notifications. */
+/* Reads what arrived on CONNECTION and frees the queued notifications; true when there was one. */
+static bool
+drain_notifications(PGconn *connection)
+{
+	PGnotify *notify;
+	bool any = false;
+
+	PQconsumeInput(connection);
+	while ((notify = PQnotifies(connection)) != NULL) {
+		PQfreemem(notify);
+		any = true;
+	}
+	return any;
+}
+
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+static long long
+monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+
+/*
+ * Waits up to TIMEOUT_MS for a notification or a stop signal.  After the
+ * first notification, goes on gathering them for GATHER_MS: every command
+ * notifies, and a round that finds nothing new costs several queries per
+ * tenant, so a burst of commits then costs one round instead of one each.
+ * Deliveries start up to GATHER_MS later in exchange.
+ */
 static void
-wait_for_events(int timeout_ms)
+wait_for_events(int timeout_ms, int gather_ms)
 {
 	PGconn *connection = listening.connection;
 	struct pollfd pfd;
-	PGnotify *notify;
+	long long gather_end;
 
 	if (connection == NULL || PQstatus(connection) != CONNECTION_OK) {
 		poll(NULL, 0, timeout_ms);
 		return;
 	}
+	pfd.fd = PQsocket(connection);
+	pfd.events = POLLIN;
+
 	/* A notification read along with an earlier result is already queued. */
-	PQconsumeInput(connection);
-	notify = PQnotifies(connection);
-	if (notify == NULL) {
-		pfd.fd = PQsocket(connection);
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, timeout_ms) > 0)
-			PQconsumeInput(connection);
-		notify = PQnotifies(connection);
+	if (!drain_notifications(connection)) {
+		if (poll(&pfd, 1, timeout_ms) <= 0 || !drain_notifications(connection))
+			return;
 	}
-	while (notify != NULL) {
-		PQfreemem(notify);
-		notify = PQnotifies(connection);
+
+	gather_end = monotonic_ms() + gather_ms;
+	while (!stop_requested) {
+		long long left = gather_end - monotonic_ms();
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) < 0)
+			break;
+		drain_notifications(connection);
 	}
 }
 
@@ -221,18 +259,18 @@ run(const struct config *config, const struct notify_settings *settings)
 		int wait_ms = config->notify_poll_seconds * 1000;
 
 		if (own_role[0] == '\0' && !read_own_role(&err)) {
-			wait_for_events(FAILURE_PAUSE_MS);
+			wait_for_events(FAILURE_PAUSE_MS, 0);
 			continue;
 		}
 		if (!ensure_listening(&err) || !serve_round(&ctx, &worked, &next_due_ms)) {
-			wait_for_events(FAILURE_PAUSE_MS);
+			wait_for_events(FAILURE_PAUSE_MS, 0);
 			continue;
 		}
 		if (worked)
 			continue;
 		if (next_due_ms >= 0 && next_due_ms < wait_ms)
 			wait_ms = (int)next_due_ms;
-		wait_for_events(wait_ms);
+		wait_for_events(wait_ms, config->notify_gather_ms);
 	}
 	log_info("stopping");
 	pg_close();

@@ -9,6 +9,7 @@ by PID and the module leaves one running again, as scripts/dev does.
 
 import os
 import signal
+import subprocess
 import time
 
 import pytest
@@ -183,3 +184,34 @@ def test_idle_sender_waits_instead_of_polling(env, fresh, nothing_due):
     time.sleep(3)
     used = backend_cpu_seconds(pids) - before
     assert used < 0.1, f"idle sender's backend used {used:.2f} s of CPU in 3 s"
+
+
+def test_burst_of_commands_served_in_few_rounds(env, estate, fresh, nothing_due, tmp_path):
+    """Every command notifies the sender. It gathers the notifications of
+    notify_gather_ms before a round, so a burst of commands costs a few
+    rounds over the tenants instead of one each."""
+    commands = 20
+    config = tmp_path / "perfimmo.conf"
+    lines = [line for line in open(env["PERFIMMO_CONFIG"]).read().splitlines()
+             if not line.startswith(("log_level", "notify_gather_ms", "notify_pid_file"))]
+    config.write_text("\n".join(lines + ["log_level = debug", "notify_gather_ms = 200"]) + "\n")
+    log = tmp_path / "notify.log"
+    with open(log, "ab") as out:
+        sender = subprocess.Popen([env["PERFIMMO_NOTIFY"], "-c", str(config)],
+                                  stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                  start_new_session=True)
+    try:
+        assert wait_until(lambda: "listening" in log.read_text(), timeout=10)
+        time.sleep(0.5)
+        before = log.read_text().count("round over")
+
+        for _ in range(commands):
+            estate.call_center()
+            time.sleep(0.025)
+        time.sleep(0.5)
+
+        rounds = log.read_text().count("round over") - before
+    finally:
+        sender.send_signal(signal.SIGTERM)
+        sender.wait(timeout=15)
+    assert 1 <= rounds <= commands // 3, f"{rounds} rounds for {commands} commands"
