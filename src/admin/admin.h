@@ -35,6 +35,24 @@ bool admin_find_tenant(struct admin *admin, const char *name, struct tenant *ten
 /* Sets the session to act inside TENANT's schema (owner role kept). */
 bool admin_use_tenant(struct admin *admin, const struct tenant *tenant);
 
+/*
+ * Begins a transaction that first raises the generation of the tenant in
+ * search_path (admin_use_tenant), as every change to credentials, API keys
+ * and session secrets must; *GENERATION gets the new value.  Prints the
+ * error and rolls back on failure.
+ */
+bool admin_begin_raise(struct admin *admin, long long *generation);
+
+/*
+ * Commits the transaction of admin_begin_raise, then raises TENANT's
+ * generation mirror in Redis to GENERATION.  A Redis failure only prints a
+ * warning: the mirror's TTL bounds how long readers lag.
+ */
+bool admin_commit_raise(struct admin *admin, const struct tenant *tenant, long long generation);
+
+/* Rolls back the open transaction, if any. */
+void admin_rollback(struct admin *admin);
+
 /* Returns the value following OPTION in ARGV, or NULL. */
 const char *admin_option(int argc, char **argv, const char *option);
 
@@ -50,6 +68,7 @@ bool migrate_lock(struct admin *admin);
 void migrate_unlock(struct admin *admin);
 bool migrate_tenant(struct admin *admin, const struct tenant *tenant);
 int tenant_command(struct admin *admin, int argc, char **argv);
+int secret_command(struct admin *admin, int argc, char **argv);
 int users_command(struct admin *admin, const char *noun, int argc, char **argv);
 int rebuild_command(struct admin *admin, int argc, char **argv);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api/command.h"
+#include "cache/generation_mirror.h"
 #include "common/types.h"
 #include "import.h"
 #include "journal/journal.h"
@@ -155,6 +156,23 @@ flush_rejects(struct import_session *session)
 }
 
 
+/* Raises the tenant's generation mirror in Redis to the generation the batch committed. */
+static void
+raise_mirror(struct import_session *session)
+{
+	long long generation;
+
+	if (!journal_take_committed_generation(&generation) ||
+	    generation_mirror_raise(session->ctx.tenant.name, generation))
+		return;
+	import_say(session, "perfimmo-admin: avertissement : génération du client %s non relevée "
+	    "dans Redis : les lectures en cache peuvent garder la précédente %d ms au plus",
+	    "perfimmo-admin: warning: could not raise the generation of tenant %s in Redis: "
+	    "cached reads may use the previous generation for up to %d ms",
+	    session->ctx.tenant.name, generation_mirror_ttl_ms());
+}
+
+
 bool
 import_commit(struct import_session *session)
 {
@@ -171,6 +189,7 @@ import_commit(struct import_session *session)
 		strbuf_reset(&session->pending_rejects);
 		return false;
 	}
+	raise_mirror(session);
 	add_counts(&session->committed, &session->pending);
 	memset(&session->pending, 0, sizeof(session->pending));
 	flush_rejects(session);

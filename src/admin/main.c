@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "admin.h"
+#include "cache/generation_mirror.h"
+#include "cache/redis.h"
 
 static void
 usage(FILE *out)
@@ -16,6 +18,8 @@ usage(FILE *out)
 	    "  tenant create NAME --host HOST [--timezone ZONE]\n"
 	    "                                           create a tenant and regenerate the nginx hosts\n"
 	    "  tenant list                              list tenants\n"
+	    "  secret add --tenant T                    add a session secret: it signs new cookies, the\n"
+	    "                                           previous one still verifies, older ones stop\n"
 	    "  superuser create --tenant T --login EMAIL\n"
 	    "                                           create a superUser; prints its uid\n"
 	    "  password set --tenant T --login EMAIL    set a password read from stdin\n"
@@ -163,6 +167,9 @@ main(int argc, char **argv)
 		return admin_fail("%s", message);
 	if (!connect_database(&admin))
 		return 1;
+	/* Changes to credentials and the read model raise the generation mirror there. */
+	redis_setup(admin.config.redis_host, admin.config.redis_port, admin.config.redis_timeout_ms);
+	generation_mirror_setup(admin.config.generation_mirror_ttl_ms);
 
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = migrate_command(&admin, argc - 2, argv + 2);
@@ -174,6 +181,8 @@ main(int argc, char **argv)
 		rc = rebuild_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "tenant") == 0)
 		rc = tenant_command(&admin, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "secret") == 0)
+		rc = secret_command(&admin, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "superuser") == 0 || strcmp(argv[1], "password") == 0 ||
 	    strcmp(argv[1], "key") == 0)
 		rc = users_command(&admin, argv[1], argc - 2, argv + 2);
@@ -183,5 +192,6 @@ main(int argc, char **argv)
 	}
 
 	PQfinish(admin.db);
+	redis_close();
 	return rc;
 }

@@ -99,18 +99,21 @@ replay(struct admin *admin, const struct tenant *tenant, const char *shadow,
 }
 
 
-/* Step 2: under the command lock, catches up from FIRST_LAST and swaps the rows in. */
+/*
+ * Step 2: under the command lock, which raising the generation takes,
+ * catches up from FIRST_LAST and swaps the rows in.
+ */
 static bool
 swap(struct admin *admin, const struct tenant *tenant, const char *shadow,
     const char *first_last, char last[24])
 {
 	const char *params[2] = {tenant->schema, shadow};
+	long long generation;
 
-	return admin_exec(admin, "BEGIN", 0, NULL) &&
-	    admin_exec(admin, "UPDATE command_lock SET generation = generation + 1", 0, NULL) &&
+	return admin_begin_raise(admin, &generation) &&
 	    replay(admin, tenant, shadow, first_last, last) &&
 	    admin_exec(admin, "SELECT rebuild_swap($1, $2)", 2, params) &&
-	    admin_exec(admin, "COMMIT", 0, NULL);
+	    admin_commit_raise(admin, tenant, generation);
 }
 
 

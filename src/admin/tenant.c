@@ -124,12 +124,15 @@ sync_nginx(struct admin *admin)
 }
 
 
+/* Adds a session secret; workers keep secrets under the generation this raises. */
 static bool
-add_session_secret(struct admin *admin)
+add_session_secret(struct admin *admin, const struct tenant *tenant)
 {
 	unsigned char secret[32];
 	char hex[2 * sizeof(secret) + 1];
 	const char *params[1] = {hex};
+	long long generation;
+	bool ok;
 
 	if (RAND_bytes(secret, sizeof(secret)) != 1) {
 		admin_fail("could not draw random bytes for the session secret");
@@ -137,7 +140,19 @@ add_session_secret(struct admin *admin)
 	}
 	for (size_t i = 0; i < sizeof(secret); i++)
 		snprintf(hex + 2 * i, 3, "%02x", secret[i]);
-	return admin_exec(admin, "INSERT INTO session_secrets (secret) VALUES (decode($1, 'hex'))", 1, params);
+	explicit_bzero(secret, sizeof(secret));
+
+	if (!admin_begin_raise(admin, &generation)) {
+		explicit_bzero(hex, sizeof(hex));
+		return false;
+	}
+	ok = admin_exec(admin, "INSERT INTO session_secrets (secret) VALUES (decode($1, 'hex'))", 1, params);
+	explicit_bzero(hex, sizeof(hex));
+	if (!ok) {
+		admin_rollback(admin);
+		return false;
+	}
+	return admin_commit_raise(admin, tenant, generation);
 }
 
 
@@ -160,7 +175,7 @@ create_tenant(struct admin *admin, struct tenant *tenant, const char *zone)
 	    admin_exec(admin, "COMMIT", 0, NULL) &&
 	    migrate_tenant(admin, tenant) &&
 	    admin_use_tenant(admin, tenant) &&
-	    add_session_secret(admin);
+	    add_session_secret(admin, tenant);
 }
 
 
@@ -220,6 +235,24 @@ tenant_list(struct admin *admin)
 		printf("%s\t%s\t%s\n", PQgetvalue(result, i, 0), PQgetvalue(result, i, 1),
 		    PQgetvalue(result, i, 2));
 	PQclear(result);
+	return 0;
+}
+
+
+/* secret add --tenant T: a rotation.  The newest two secrets verify cookies. */
+int
+secret_command(struct admin *admin, int argc, char **argv)
+{
+	const char *name = admin_option(argc, argv, "--tenant");
+	struct tenant tenant;
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0 || name == NULL)
+		return admin_fail("usage: secret add --tenant T"), 2;
+	if (!admin_find_tenant(admin, name, &tenant) || !admin_use_tenant(admin, &tenant) ||
+	    !add_session_secret(admin, &tenant))
+		return 1;
+	printf("session secret added to tenant %s: new cookies are signed with it,"
+	    " cookies signed with the one before still verify, older ones no longer do\n", tenant.name);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /*
  * Credentials managed outside the API: the superUser of a tenant, user
  * passwords and API keys.  Secrets are printed once (keys) or read from
- * stdin (passwords), never taken from the command line.
+ * stdin (passwords), never taken from the command line.  Each change
+ * raises the tenant's generation (generation.c), so that no worker uses
+ * an actor it cached before the change.
  */
 #include <crypt.h>
 #include <stdio.h>
@@ -52,17 +54,24 @@ superuser_create(struct admin *admin, int argc, char **argv)
 	struct tenant tenant;
 	char login[256];
 	const char *params[1] = {login};
+	long long generation;
 	PGresult *result;
 
-	if (!prepare(admin, argc, argv, &tenant, login))
+	if (!prepare(admin, argc, argv, &tenant, login) || !admin_begin_raise(admin, &generation))
 		return 1;
 
 	result = admin_query(admin,
 	    "INSERT INTO credentials (user_uid, login, user_type)"
 	    " VALUES (gen_random_uuid(), $1, 'superUser') RETURNING user_uid",
 	    1, params);
-	if (result == NULL)
+	if (result == NULL) {
+		admin_rollback(admin);
 		return admin_fail("superUser %s not created (is the login already used?)", login);
+	}
+	if (!admin_commit_raise(admin, &tenant, generation)) {
+		PQclear(result);
+		return admin_fail("superUser %s not created", login);
+	}
 	printf("%s\n", PQgetvalue(result, 0, 0));
 	PQclear(result);
 	return 0;
@@ -94,6 +103,7 @@ password_set(struct admin *admin, int argc, char **argv)
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data data;
 	const char *params[2];
+	long long generation;
 	PGresult *result;
 	int rc = 0;
 
@@ -115,12 +125,20 @@ password_set(struct admin *admin, int argc, char **argv)
 
 	params[0] = data.output;
 	params[1] = login;
+	if (!admin_begin_raise(admin, &generation)) {
+		explicit_bzero(&data, sizeof(data));
+		return 1;
+	}
 	result = admin_query(admin,
 	    "UPDATE credentials SET password_hash = $1 WHERE login = $2", 2, params);
-	if (result == NULL || strcmp(PQcmdTuples(result), "1") != 0)
+	if (result == NULL || strcmp(PQcmdTuples(result), "1") != 0) {
+		admin_rollback(admin);
 		rc = admin_fail("no user with login %s in tenant %s", login, tenant.name);
-	else
+	} else if (!admin_commit_raise(admin, &tenant, generation)) {
+		rc = admin_fail("password of %s not set", login);
+	} else {
 		printf("password set for %s\n", login);
+	}
 	PQclear(result);
 	explicit_bzero(&data, sizeof(data));
 	return rc;
@@ -164,6 +182,7 @@ key_create(struct admin *admin, int argc, char **argv)
 	char key[64];
 	char hash[65];
 	const char *params[3] = {hash, login, label != NULL ? label : ""};
+	long long generation;
 	PGresult *result;
 
 	if (!prepare(admin, argc, argv, &tenant, login))
@@ -172,13 +191,24 @@ key_create(struct admin *admin, int argc, char **argv)
 		return admin_fail("could not draw random bytes for the key");
 	auth_hash_key(key, hash);
 
+	if (!admin_begin_raise(admin, &generation)) {
+		explicit_bzero(key, sizeof(key));
+		return 1;
+	}
 	result = admin_query(admin,
 	    "INSERT INTO api_keys (key_hash, user_uid, label)"
 	    " SELECT $1, user_uid, $3 FROM credentials WHERE login = $2 RETURNING id",
 	    3, params);
 	if (result == NULL || PQntuples(result) != 1) {
 		PQclear(result);
+		admin_rollback(admin);
+		explicit_bzero(key, sizeof(key));
 		return admin_fail("no user with login %s in tenant %s", login, tenant.name);
+	}
+	if (!admin_commit_raise(admin, &tenant, generation)) {
+		PQclear(result);
+		explicit_bzero(key, sizeof(key));
+		return admin_fail("key for %s not created", login);
 	}
 	printf("key %s created for %s; it is shown only once:\n%s\n",
 	    PQgetvalue(result, 0, 0), login, key);
@@ -219,18 +249,24 @@ key_revoke(struct admin *admin, int argc, char **argv)
 	const char *id = admin_option(argc, argv, "--id");
 	const char *params[1] = {id};
 	struct tenant tenant;
+	long long generation;
 	PGresult *result;
 	int rc = 0;
 
 	if (name == NULL || id == NULL || strspn(id, "0123456789") != strlen(id) || *id == '\0')
 		return admin_fail("--tenant and a numeric --id are required (see: key list)");
-	if (!admin_find_tenant(admin, name, &tenant) || !admin_use_tenant(admin, &tenant))
+	if (!admin_find_tenant(admin, name, &tenant) || !admin_use_tenant(admin, &tenant) ||
+	    !admin_begin_raise(admin, &generation))
 		return 1;
 	result = admin_query(admin, "DELETE FROM api_keys WHERE id = $1", 1, params);
-	if (result == NULL || strcmp(PQcmdTuples(result), "1") != 0)
+	if (result == NULL || strcmp(PQcmdTuples(result), "1") != 0) {
+		admin_rollback(admin);
 		rc = admin_fail("no key %s in tenant %s", id, tenant.name);
-	else
+	} else if (!admin_commit_raise(admin, &tenant, generation)) {
+		rc = admin_fail("key %s not revoked", id);
+	} else {
 		printf("key %s revoked\n", id);
+	}
 	PQclear(result);
 	return rc;
 }

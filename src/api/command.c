@@ -6,6 +6,7 @@
 
 #include <openssl/rand.h>
 
+#include "cache/generation_mirror.h"
 #include "command.h"
 #include "common/json_strict.h"
 #include "common/log.h"
@@ -266,6 +267,7 @@ command_run(struct context *ctx, const struct command_endpoint *endpoint,
 	const struct command_spec *spec = NULL;
 	struct command_run run;
 	enum attempt_result result = ATTEMPT_CONFLICT;
+	long long generation;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
@@ -293,6 +295,14 @@ command_run(struct context *ctx, const struct command_endpoint *endpoint,
 			log_warn("stream %s or the structure facts moved before the command lock:"
 			    " deciding again", run.cmd.aggregate_uid);
 	}
+
+	/*
+	 * Before the response, so that the client's next GET, on any worker, uses
+	 * the new generation.  Inside a batch nothing is committed yet: the
+	 * batch raises the mirror when it commits.
+	 */
+	if (journal_take_committed_generation(&generation))
+		generation_mirror_raise(ctx->tenant.name, generation);
 
 	if (result == ATTEMPT_CONFLICT)
 		error_set(&out->err, ERR_SERVICE_UNAVAILABLE,

@@ -11,12 +11,14 @@
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "auth/ratelimit.h"
+#include "cache/generation_mirror.h"
 #include "common/json_strict.h"
 #include "common/schema.h"
 #include "common/types.h"
 #include "db/pg.h"
 #include "handlers.h"
 #include "http/response.h"
+#include "journal/journal.h"
 
 static const struct schema_field login_fields[] = {
 	{"login", SCHEMA_REQUIRED, {.type = SCHEMA_STRING}},
@@ -201,12 +203,49 @@ done:
 }
 
 
+/*
+ * Ends every session of USER_UID by raising its session generation.  The
+ * tenant's generation is raised first, in the same transaction, so that
+ * cached actors of the user are not used again (cache/view_cache.h);
+ * *GENERATION gets its new value.
+ */
+static bool
+end_sessions(const char *user_uid, long long *generation, struct error *err)
+{
+	const char *params[1] = {user_uid};
+	const struct pg_pipelined statements[4] = {
+		{NULL, "BEGIN", 0, NULL},
+		{NULL, "SELECT generation_raise()", 0, NULL},
+		{NULL, "UPDATE credentials SET session_generation = session_generation + 1"
+		    " WHERE user_uid = $1", 1, params},
+		{NULL, "COMMIT", 0, NULL},
+	};
+	PGresult *results[4];
+	bool ok;
+
+	if (!pg_pipeline(statements, 4, results, err))
+		return false;
+	ok = pg_pipeline_check(results[0], PGRES_COMMAND_OK, err) &&
+	    pg_pipeline_check(results[1], PGRES_TUPLES_OK, err) &&
+	    pg_pipeline_check(results[2], PGRES_COMMAND_OK, err) &&
+	    pg_pipeline_check(results[3], PGRES_COMMAND_OK, err);
+	if (ok)
+		*generation = atoll(PQgetvalue(results[1], 0, 0));
+	for (int i = 0; i < 4; i++)
+		PQclear(results[i]);
+	/* A failed statement leaves the transaction open and aborted. */
+	if (!ok)
+		journal_rollback();
+	return ok;
+}
+
+
 void
 logout_post(void *opaque)
 {
 	struct context *ctx = opaque;
 	struct json_object *body;
-	const char *params[1] = {ctx->actor.uid};
+	long long generation;
 	struct error err;
 
 	/* An empty body is allowed; a body that is there must be a JSON object. */
@@ -219,11 +258,12 @@ logout_post(void *opaque)
 		json_object_put(body);
 	}
 
-	if (!pg_exec("UPDATE credentials SET session_generation = session_generation + 1"
-	    " WHERE user_uid = $1", 1, params, &err)) {
+	if (!end_sessions(ctx->actor.uid, &generation, &err)) {
 		response_error(ctx->req, &err);
 		return;
 	}
+	/* Before the response, so that the very next request with the old cookie is rejected. */
+	generation_mirror_raise(ctx->tenant.name, generation);
 	if (ctx->actor.by_session)
 		auth_session_clear(ctx->req, ctx->config);
 	response_raw(ctx->req, 204, NULL, 0);

@@ -9,9 +9,10 @@
 #include <fcgiapp.h>
 
 #include "auth/auth.h"
+#include "cache/actor_cache.h"
+#include "cache/generation_mirror.h"
 #include "cache/redis.h"
 #include "cache/view_cache.h"
-#include "journal/journal.h"
 #include "common/log.h"
 #include "db/maintenance.h"
 #include "db/pg.h"
@@ -120,31 +121,58 @@ is_cached(const struct route *route)
 
 
 /*
- * Serves an authenticated GET through the view cache: a hit replays the
- * stored response, a miss runs the handler and stores what it sent.  When
- * the generation cannot be read the handler runs alone and reports the
- * database error itself.
+ * Serves an authenticated GET through the view cache, keyed by the
+ * generation the actor was read at: the view that authentication found
+ * along with a cached actor, else the stored view, else the handler runs
+ * and its response is stored.
  */
 static void
-serve_through_cache(struct context *ctx, const struct route *route)
+serve_through_cache(struct context *ctx, const struct route *route, const char *request_hash,
+    const struct actor_cache_found *found)
 {
 	struct request *req = ctx->req;
 	char key[VIEW_CACHE_KEY_SIZE];
-	long long generation;
-	struct error err;
 
-	if (!journal_generation(&generation, &err)) {
-		route->handler(ctx);
+	if (found->view != NULL && view_cache_serve_value(req, found->view, found->view_len))
 		return;
-	}
-	view_cache_key(req, ctx->tenant.name, ctx->actor.uid, generation, key);
-	if (view_cache_serve(req, key) || view_cache_wait_for_other(req, key))
+	view_cache_key(ctx->tenant.name, ctx->actor.generation, ctx->actor.uid, request_hash, key);
+	/* With a cached actor, the lookup has already looked for this key. */
+	if (found->actor == NULL && view_cache_serve(req, key))
+		return;
+	if (view_cache_wait_for_other(req, key))
 		return;
 
 	req->capture = true;
 	req->capture_headers_from = req->headers.len;
 	route->handler(ctx);
 	view_cache_store(key, req);
+}
+
+
+/* True when REQ is a GET of a route served through the view cache. */
+static bool
+is_cached_get(const struct request *req)
+{
+	const struct route *route = router_match(routes, route_count, req->path,
+	    router_method(req->method));
+
+	return route != NULL && (router_method(req->method) & METHOD_GET) != 0 && is_cached(route);
+}
+
+
+/*
+ * Authenticates REQ: a cached GET from the actor cache (the view found
+ * along with the actor, if any, goes into FOUND), anything else from
+ * PostgreSQL.  REQUEST_HASH is the cached GET's view_cache_request_hash.
+ */
+static bool
+authenticate(struct context *ctx, bool cached_get, const char *request_hash,
+    struct actor_cache_found *found, struct error *err)
+{
+	if (cached_get)
+		return auth_authenticate_cached(ctx->req, ctx->config, &ctx->tenant, request_hash,
+		    &ctx->actor, found, err);
+	return auth_authenticate(ctx->req, ctx->config, &ctx->tenant, &ctx->actor, err);
 }
 
 
@@ -158,11 +186,18 @@ static void
 dispatch(struct context *ctx)
 {
 	struct request *req = ctx->req;
+	struct actor_cache_found found;
 	const struct route *route;
+	bool cached_get = is_cached_get(req);
+	char request_hash[VIEW_CACHE_HASH_SIZE] = "";
 	struct error err;
 	char allow[64];
 
 	error_clear(&err);
+	memset(&found, 0, sizeof(found));
+	found.generation = -1;
+	if (cached_get)
+		view_cache_request_hash(req, request_hash);
 
 	route = router_lookup(routes, route_count, req->path);
 
@@ -180,17 +215,13 @@ dispatch(struct context *ctx)
 	if (route == NULL || (route->flags & ROUTE_NO_TENANT_DATA) == 0) {
 		if (!pg_enter_tenant(ctx->tenant.role, ctx->tenant.schema, &err))
 			goto fail;
-		/* The cache key needs it: read it in the credentials' round trip. */
-		if (route != NULL && is_cached(route) &&
-		    (router_method(req->method) & METHOD_GET) != 0)
-			journal_prefetch_generation();
-		/* Likewise the maintenance state, which a write reads below. */
-		else if (route != NULL && (router_method(req->method) & METHOD_GET) == 0 &&
+		/* The maintenance state, which a write reads below, in the credentials' round trip. */
+		if (route != NULL && (router_method(req->method) & METHOD_GET) == 0 &&
 		    (route->flags & ROUTE_OPEN_IN_MAINTENANCE) == 0)
 			maintenance_prefetch();
 	}
 	if (route == NULL || (route->flags & ROUTE_PUBLIC) == 0) {
-		if (!auth_authenticate(req, ctx->config, &ctx->tenant, &ctx->actor, &err))
+		if (!authenticate(ctx, cached_get, request_hash, &found, &err))
 			goto fail;
 		/* Every answer to a cookie session slides its idle time, logout excepted. */
 		if ((route == NULL || (route->flags & ROUTE_ENDS_SESSION) == 0) &&
@@ -210,17 +241,20 @@ dispatch(struct context *ctx)
 		goto fail;
 
 	ctx->route = route;
-	if (is_cached(route)) {
-		serve_through_cache(ctx, route);
+	if (cached_get) {
+		serve_through_cache(ctx, route, request_hash, &found);
+		actor_cache_found_free(&found);
 		return;
 	}
 
 serve:
 	ctx->route = route;
 	route->handler(ctx);
+	actor_cache_found_free(&found);
 	return;
 
 fail:
+	actor_cache_found_free(&found);
 	response_error(req, &err);
 }
 
@@ -291,6 +325,7 @@ worker_run(const struct config *config, int listen_fd, int slot)
 	log_set_level(config->log_level);
 	pg_setup(config->database, "perfimmo-api", config->statement_timeout_ms);
 	redis_setup(config->redis_host, config->redis_port, config->redis_timeout_ms);
+	generation_mirror_setup(config->generation_mirror_ttl_ms);
 
 	if (FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
 		log_error("could not initialise a FastCGI request");

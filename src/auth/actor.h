@@ -21,6 +21,7 @@ struct actor {
 	bool by_session;		/* cookie rather than API key */
 	long long session_issued_ms;	/* cookie sessions only */
 	int session_generation;
+	long long generation;		/* the tenant's, when the credentials were read */
 };
 
 /* Returns the wire name of a user type, e.g. "callCenterUser". */

@@ -1,4 +1,8 @@
-/* API keys (and, through session.c, cookies) to an actor. */
+/*
+ * API keys (and, through session.c, cookies) to an actor, read from
+ * PostgreSQL or, for cached GETs, from the actor cache (cache/view_cache.h).
+ */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +11,13 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "cache/generation_mirror.h"
+#include "common/log.h"
+#include "credentials.h"
 #include "db/pg.h"
 #include "http/response.h"
 #include "session.h"
+#include "session_secrets.h"
 
 /* PI_SESSION cookies looked at in one Cookie header. */
 #define AUTH_MAX_COOKIES 4
@@ -54,26 +62,46 @@ unauthenticated(struct error *err)
 }
 
 
-/* Copies one row of the credentials query into ACTOR. */
+/*
+ * The caches one authentication may use: none for a request that must
+ * read PostgreSQL (auth_authenticate), or the actor cache and kept session
+ * secrets for a cached GET (auth_authenticate_cached).
+ */
+struct cache_use {
+	const char *tenant;
+	const char *request_hash;	/* the view to fetch along with the actor */
+	struct actor_cache_found *found;
+};
+
+
+/* Checks the credentials row ROW, read at GENERATION, and copies it into ACTOR. */
 static bool
-fill_actor(PGresult *result, struct actor *actor, struct error *err)
+fill_actor(const struct credentials *row, long long generation, struct actor *actor,
+    struct error *err)
 {
-	if (PQntuples(result) != 1 || strcmp(PQgetvalue(result, 0, 3), "t") == 0)
+	if (row->disabled)
 		return unauthenticated(err);
 
-	actor->type = actor_type_from_name(PQgetvalue(result, 0, 1));
+	actor->type = actor_type_from_name(row->user_type);
 	if (actor->type == USER_NONE)
 		return unauthenticated(err);
-	snprintf(actor->uid, sizeof(actor->uid), "%s", PQgetvalue(result, 0, 0));
-	snprintf(actor->company_uid, sizeof(actor->company_uid), "%s", PQgetvalue(result, 0, 2));
-	actor->session_generation = atoi(PQgetvalue(result, 0, 4));
+	snprintf(actor->uid, sizeof(actor->uid), "%s", row->user_uid);
+	snprintf(actor->company_uid, sizeof(actor->company_uid), "%s", row->company_uid);
+	actor->session_generation = row->session_generation;
+	actor->generation = generation;
 	return true;
 }
 
 
+/*
+ * The tenant's generation is read in the same statement as the row, so
+ * from the same snapshot: the row is exactly the one of that generation,
+ * which is what lets it be cached under it.
+ */
 static struct pg_statement key_statement = {
 	"perfimmo_api_key",
-	"SELECT c.user_uid, c.user_type, coalesce(c.company_uid::text, ''), c.disabled, c.session_generation"
+	"SELECT c.user_uid, c.user_type, coalesce(c.company_uid::text, ''), c.disabled, c.session_generation,"
+	"       (SELECT generation FROM command_lock)"
 	"  FROM api_keys k JOIN credentials c ON c.user_uid = k.user_uid"
 	" WHERE k.key_hash = $1",
 	0
@@ -81,30 +109,115 @@ static struct pg_statement key_statement = {
 
 static struct pg_statement session_statement = {
 	"perfimmo_session_user",
-	"SELECT user_uid, user_type, coalesce(company_uid::text, ''), disabled, session_generation"
+	"SELECT user_uid, user_type, coalesce(company_uid::text, ''), disabled, session_generation,"
+	"       (SELECT generation FROM command_lock)"
 	"  FROM credentials WHERE user_uid = $1",
 	0
 };
 
 
+/* Copies the one row of RESULT into ROW and *GENERATION; false when there is none. */
 static bool
-authenticate_key(const char *key, struct actor *actor, struct error *err)
+read_row(PGresult *result, struct credentials *row, long long *generation)
 {
-	char hash[65];
-	const char *params[1] = {hash};
+	memset(row, 0, sizeof(*row));
+	if (PQntuples(result) != 1)
+		return false;
+	snprintf(row->user_uid, sizeof(row->user_uid), "%s", PQgetvalue(result, 0, 0));
+	snprintf(row->user_type, sizeof(row->user_type), "%s", PQgetvalue(result, 0, 1));
+	snprintf(row->company_uid, sizeof(row->company_uid), "%s", PQgetvalue(result, 0, 2));
+	row->disabled = strcmp(PQgetvalue(result, 0, 3), "t") == 0;
+	row->session_generation = atoi(PQgetvalue(result, 0, 4));
+	*generation = atoll(PQgetvalue(result, 0, 5));
+	return true;
+}
+
+
+/*
+ * Finds CREDENTIAL's row in the actor cache, at the generation of the
+ * tenant's mirror, along with the view that CACHE names.
+ */
+static bool
+find_cached(struct cache_use *cache, const char *credential, struct credentials *row,
+    long long *generation)
+{
+	struct actor_cache_found *found = cache->found;
+
+	actor_cache_found_free(found);
+	if (!actor_cache_lookup(cache->tenant, credential, cache->request_hash, found) ||
+	    found->generation < 0 || found->actor == NULL)
+		return false;
+	if (!credentials_decode(found->actor, found->actor_len, row)) {
+		log_warn("malformed cached actor at generation %lld: reading PostgreSQL instead",
+		    found->generation);
+		return false;
+	}
+	*generation = found->generation;
+	return true;
+}
+
+
+/* Caches ROW as CREDENTIAL's actor at GENERATION, and raises the tenant's mirror to it. */
+static void
+remember(const struct cache_use *cache, const char *credential, const struct credentials *row,
+    long long generation)
+{
+	char text[CREDENTIALS_TEXT_MAX];
+
+	if (credentials_encode(row, text))
+		actor_cache_store(cache->tenant, generation, credential, text, strlen(text));
+	generation_mirror_raise(cache->tenant, generation);
+}
+
+
+/*
+ * Finds the credentials row of CREDENTIAL ("key:<hash>" or "user:<uid>"):
+ * in the actor cache when CACHE is not NULL, else, or on a miss, in
+ * PostgreSQL with STATEMENT and its parameter PARAM, then caches it.
+ * Returns false with 401 when there is no such row, or 503.
+ */
+static bool
+find_credentials(struct cache_use *cache, const char *credential, struct pg_statement *statement,
+    const char *param, struct credentials *row, long long *generation, struct error *err)
+{
 	PGresult *result;
-	bool ok;
+	bool found;
+
+	if (cache != NULL && find_cached(cache, credential, row, generation))
+		return true;
+	/* A view found at the mirror's generation does not go with a row read now. */
+	if (cache != NULL)
+		actor_cache_found_free(cache->found);
+
+	result = pg_query_prepared(statement, 1, &param, PGRES_TUPLES_OK, err);
+	if (result == NULL)
+		return false;
+	found = read_row(result, row, generation);
+	PQclear(result);
+	if (!found)
+		return unauthenticated(err);
+	if (cache != NULL)
+		remember(cache, credential, row, *generation);
+	return true;
+}
+
+
+static bool
+authenticate_key(const char *key, struct cache_use *cache, struct actor *actor,
+    struct error *err)
+{
+	char credential[ACTOR_CACHE_CREDENTIAL_SIZE];
+	struct credentials row;
+	long long generation;
 
 	if (!auth_key_is_well_formed(key))
 		return unauthenticated(err);
-	auth_hash_key(key, hash);
+	memcpy(credential, "key:", 4);
+	auth_hash_key(key, credential + 4);
 
-	result = pg_query_prepared(&key_statement, 1, params, PGRES_TUPLES_OK, err);
-	if (result == NULL)
+	if (!find_credentials(cache, credential, &key_statement, credential + 4, &row, &generation, err))
 		return false;
-	ok = fill_actor(result, actor, err);
-	PQclear(result);
-	return ok;
+	return fill_actor(&row, generation, actor, err);
 }
 
 
@@ -116,11 +229,12 @@ authenticate_key(const char *key, struct actor *actor, struct error *err)
 static bool
 authenticate_token(const char *token, const struct config *config,
     const struct tenant *tenant, const struct session_secrets *secrets,
-    struct actor *actor, struct error *err)
+    struct cache_use *cache, struct actor *actor, struct error *err)
 {
+	char credential[ACTOR_CACHE_CREDENTIAL_SIZE];
 	struct session_payload payload;
-	const char *params[1];
-	PGresult *result;
+	struct credentials row;
+	long long generation;
 	bool ok;
 
 	if (!session_token_verify(token, secrets, &payload) ||
@@ -129,12 +243,11 @@ authenticate_token(const char *token, const struct config *config,
 	    config->session_idle) != SESSION_FRESH)
 		return unauthenticated(err);
 
-	params[0] = payload.user_uid;
-	result = pg_query_prepared(&session_statement, 1, params, PGRES_TUPLES_OK, err);
-	if (result == NULL)
+	snprintf(credential, sizeof(credential), "user:%s", payload.user_uid);
+	if (!find_credentials(cache, credential, &session_statement, payload.user_uid, &row,
+	    &generation, err))
 		return false;
-	ok = fill_actor(result, actor, err);
-	PQclear(result);
+	ok = fill_actor(&row, generation, actor, err);
 	if (ok && actor->session_generation != payload.generation)
 		ok = unauthenticated(err);
 	actor->by_session = ok;
@@ -145,32 +258,65 @@ authenticate_token(const char *token, const struct config *config,
 
 /* A browser may send several PI_SESSION cookies (other paths, domains): any valid one will do. */
 static bool
-authenticate_cookie(const char *header, const struct config *config,
-    const struct tenant *tenant, struct actor *actor, struct error *err)
+try_cookies(const char *header, const struct config *config, const struct tenant *tenant,
+    const struct session_secrets *secrets, struct cache_use *cache, struct actor *actor,
+    struct error *err)
 {
-	struct session_secrets secrets;
 	char token[SESSION_TOKEN_MAX + 1];
 
-	if (!session_load_secrets(&secrets, err))
-		return false;
+	error_clear(err);
+	memset(actor, 0, sizeof(*actor));
 	for (int i = 0; i < AUTH_MAX_COOKIES; i++) {
 		if (!session_cookie_value(header, SESSION_COOKIE, i, token, sizeof(token)))
 			break;
 		memset(actor, 0, sizeof(*actor));
-		if (authenticate_token(token, config, tenant, &secrets, actor, err))
+		if (authenticate_token(token, config, tenant, secrets, cache, actor, err))
 			break;
 		if (err->type != ERR_UNAUTHENTICATED)
 			break;
 	}
-	explicit_bzero(&secrets, sizeof(secrets));
 	explicit_bzero(token, sizeof(token));
 	return actor->by_session || (err->type != ERR_NONE ? false : unauthenticated(err));
 }
 
 
-bool
-auth_authenticate(const struct request *req, const struct config *config,
-    const struct tenant *tenant, struct actor *actor, struct error *err)
+/*
+ * Checks the cookies with the secrets this worker keeps, when CACHE allows
+ * it and they are at least as new as the generation the actor was found
+ * at.  Otherwise, or when no cookie passes with them (a secret added
+ * since), checks them again with secrets read from PostgreSQL.
+ */
+static bool
+authenticate_cookie(const char *header, const struct config *config,
+    const struct tenant *tenant, struct cache_use *cache, struct actor *actor,
+    struct error *err)
+{
+	struct session_secrets secrets;
+	long long secrets_generation;
+	bool ok;
+
+	if (cache != NULL && session_secrets_kept(tenant->name, &secrets, &secrets_generation)) {
+		ok = try_cookies(header, config, tenant, &secrets, cache, actor, err);
+		explicit_bzero(&secrets, sizeof(secrets));
+		if (ok && actor->generation <= secrets_generation)
+			return true;
+		if (!ok && err->type != ERR_UNAUTHENTICATED)
+			return false;
+	}
+
+	if (!session_secrets_load(tenant->name, &secrets, &secrets_generation, err))
+		return false;
+	ok = try_cookies(header, config, tenant, &secrets, cache, actor, err);
+	explicit_bzero(&secrets, sizeof(secrets));
+	return ok;
+}
+
+
+/* Authenticates with the API key or, without one, the session cookie of REQ. */
+static bool
+authenticate(const struct request *req, const struct config *config,
+    const struct tenant *tenant, struct cache_use *cache, struct actor *actor,
+    struct error *err)
 {
 	const char *key;
 
@@ -181,25 +327,63 @@ auth_authenticate(const struct request *req, const struct config *config,
 		key = req->authorization;
 		if (strncasecmp(key, "Bearer ", 7) == 0)
 			key += 7;
-		return authenticate_key(key, actor, err);
+		return authenticate_key(key, cache, actor, err);
 	}
 	if (req->cookie != NULL)
-		return authenticate_cookie(req->cookie, config, tenant, actor, err);
+		return authenticate_cookie(req->cookie, config, tenant, cache, actor, err);
 	return unauthenticated(err);
 }
 
 
-/* Adds Set-Cookie for PAYLOAD, valid for the rest of its lifetime. */
+bool
+auth_authenticate(const struct request *req, const struct config *config,
+    const struct tenant *tenant, struct actor *actor, struct error *err)
+{
+	return authenticate(req, config, tenant, NULL, actor, err);
+}
+
+
+bool
+auth_authenticate_cached(const struct request *req, const struct config *config,
+    const struct tenant *tenant, const char *request_hash, struct actor *actor,
+    struct actor_cache_found *found, struct error *err)
+{
+	struct cache_use cache = {tenant->name, request_hash, found};
+
+	return authenticate(req, config, tenant, &cache, actor, err);
+}
+
+
+/*
+ * Fills SECRETS with the tenant's secrets: the ones this worker keeps when
+ * they were read at generation AT_LEAST or later, else from PostgreSQL.
+ */
+static bool
+signing_secrets(const char *tenant, long long at_least, struct session_secrets *secrets,
+    struct error *err)
+{
+	long long generation;
+
+	if (session_secrets_kept(tenant, secrets, &generation) && generation >= at_least)
+		return true;
+	return session_secrets_load(tenant, secrets, &generation, err);
+}
+
+
+/*
+ * Adds Set-Cookie for PAYLOAD, valid for the rest of its lifetime, signed
+ * with secrets read at generation AT_LEAST or later.
+ */
 static bool
 set_cookie(struct request *req, const struct config *config,
-    const struct session_payload *payload, struct error *err)
+    const struct session_payload *payload, long long at_least, struct error *err)
 {
 	struct session_secrets secrets;
 	char token[SESSION_TOKEN_MAX + 1];
 	char header[SESSION_TOKEN_MAX + 400];
 	bool ok;
 
-	if (!session_load_secrets(&secrets, err))
+	if (!signing_secrets(payload->tenant, at_least, &secrets, err))
 		return false;
 	if (secrets.count == 0)
 		return error_set(err, ERR_INTERNAL, "aucun secret de session pour ce client",
@@ -233,7 +417,8 @@ auth_session_start(struct request *req, const struct config *config,
 	payload.generation = generation;
 	payload.issued_ms = session_now_ms();
 	payload.last_seen_ms = payload.issued_ms;
-	return set_cookie(req, config, &payload, err);
+	/* A login signs with secrets read now. */
+	return set_cookie(req, config, &payload, LLONG_MAX, err);
 }
 
 
@@ -251,7 +436,7 @@ auth_session_refresh(struct request *req, const struct config *config,
 	payload.generation = actor->session_generation;
 	payload.issued_ms = actor->session_issued_ms;
 	payload.last_seen_ms = session_now_ms();
-	return set_cookie(req, config, &payload, err);
+	return set_cookie(req, config, &payload, actor->generation, err);
 }
 
 

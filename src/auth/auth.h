@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "auth/actor.h"
+#include "cache/actor_cache.h"
 #include "common/config.h"
 #include "common/error.h"
 #include "db/tenant.h"
@@ -21,6 +22,20 @@
  */
 bool auth_authenticate(const struct request *req, const struct config *config,
     const struct tenant *tenant, struct actor *actor, struct error *err);
+
+/*
+ * Like auth_authenticate, from the actor cache when it can (see
+ * cache/view_cache.h): one Redis round trip reads the tenant's generation
+ * mirror, the actor of the request's credential and, into FOUND, the
+ * actor's cached view of REQUEST_HASH.  On a miss the credentials are read
+ * from PostgreSQL and cached, and FOUND contains no view.  Session cookies
+ * are checked with the secrets the worker keeps when they are as new as
+ * the actor's generation.  ACTOR->generation is the generation to key the
+ * view by.  The caller frees FOUND with actor_cache_found_free.
+ */
+bool auth_authenticate_cached(const struct request *req, const struct config *config,
+    const struct tenant *tenant, const char *request_hash, struct actor *actor,
+    struct actor_cache_found *found, struct error *err);
 
 /*
  * Adds the Set-Cookie of a new session of USER_UID (at GENERATION) to the

@@ -9,7 +9,6 @@
 #include <openssl/hmac.h>
 
 #include "common/types.h"
-#include "db/pg.h"
 #include "session.h"
 
 #define PAYLOAD_MAX 200
@@ -262,33 +261,6 @@ session_cookie_value(const char *header, const char *name, int skip, char *out,
 		at = end;
 	}
 	return false;
-}
-
-
-bool
-session_load_secrets(struct session_secrets *secrets, struct error *err)
-{
-	PGresult *result = pg_query(
-	    "SELECT encode(secret, 'hex') FROM session_secrets ORDER BY id DESC LIMIT 2",
-	    0, NULL, PGRES_TUPLES_OK, err);
-
-	if (result == NULL)
-		return false;
-	memset(secrets, 0, sizeof(*secrets));
-	for (int i = 0; i < PQntuples(result) && i < 2; i++) {
-		const char *hex = PQgetvalue(result, i, 0);
-		size_t len = strlen(hex) / 2;
-		if (len > SESSION_SECRET_MAX)
-			len = SESSION_SECRET_MAX;
-		for (size_t j = 0; j < len; j++) {
-			unsigned byte;
-			sscanf(hex + 2 * j, "%2x", &byte);
-			secrets->key[secrets->count][j] = (unsigned char)byte;
-		}
-		secrets->len[secrets->count++] = len;
-	}
-	PQclear(result);
-	return true;
 }
 
 

@@ -3,7 +3,7 @@
  *   base64url(payload) "." base64url(HMAC-SHA256(tenant secret, payload))
  * with payload "v1|<tenant>|<userUid>|<generation>|<issuedAt ms>|<lastSeen ms>".
  * The tenant's newest secret signs; the previous one still verifies during
- * a rotation.  Everything here but session_load_secrets is pure.
+ * a rotation (session_secrets.h loads the secrets).  Everything here is pure.
  */
 #ifndef PERFIMMO_SESSION_H
 #define PERFIMMO_SESSION_H
@@ -64,9 +64,6 @@ long long session_remaining_s(const struct session_payload *payload, long long n
  */
 bool session_cookie_value(const char *header, const char *name, int skip,
     char *out, size_t out_size);
-
-/* Loads the current tenant's two newest secrets. */
-bool session_load_secrets(struct session_secrets *secrets, struct error *err);
 
 /* Milliseconds since the epoch, from the real-time clock. */
 long long session_now_ms(void);

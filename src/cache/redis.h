@@ -20,6 +20,22 @@ void redis_setup(const char *host, int port, int timeout_ms);
  */
 redisReply *redis_command(const char *format, ...);
 
+/* Arguments after the script's name that redis_script_run accepts. */
+#define REDIS_SCRIPT_ARGS_MAX 8
+
+/* A Lua script run with EVALSHA.  Declare it static with sha1 empty. */
+struct redis_script {
+	const char *source;
+	char sha1[41];		/* computed at first use */
+};
+
+/*
+ * Runs SCRIPT with the ARGC arguments of EVALSHA that follow its SHA-1:
+ * the number of keys, the keys, then the other arguments.  Returns the
+ * reply like redis_command does.
+ */
+redisReply *redis_script_run(struct redis_script *script, int argc, const char *const *argv);
+
 /* True when Redis answers PING. */
 bool redis_ping(void);
 

@@ -22,11 +22,9 @@ static unsigned long miss_count;
 
 
 void
-view_cache_key(const struct request *req, const char *tenant,
-    const char *user_uid, long long generation, char key[VIEW_CACHE_KEY_SIZE])
+view_cache_request_hash(const struct request *req, char hash[VIEW_CACHE_HASH_SIZE])
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
-	char hex[65];
 	unsigned int len = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 
@@ -40,9 +38,18 @@ view_cache_key(const struct request *req, const char *tenant,
 	EVP_MD_CTX_free(md);
 
 	for (unsigned int i = 0; i < 32 && i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	hex[64] = '\0';
-	snprintf(key, VIEW_CACHE_KEY_SIZE, "pi:view:%s:%lld:%s:%s", tenant, generation, user_uid, hex);
+		snprintf(hash + 2 * i, 3, "%02x", digest[i]);
+	hash[64] = '\0';
+}
+
+
+void
+view_cache_key(const char *tenant, long long generation, const char *user_uid,
+    const char *request_hash, char key[VIEW_CACHE_KEY_SIZE])
+{
+	/* actor_cache.c's lookup script builds the same key around the generation and user. */
+	snprintf(key, VIEW_CACHE_KEY_SIZE, "pi:view:%s:%lld:%s:%s", tenant, generation, user_uid,
+	    request_hash);
 }
 
 
@@ -72,20 +79,26 @@ replay(struct request *req, const char *value, size_t len)
 
 
 bool
+view_cache_serve_value(struct request *req, const char *value, size_t len)
+{
+	if (!replay(req, value, len))
+		return false;
+	hit_count++;
+	metrics_count(METRICS_VIEW_CACHE_HITS);
+	return true;
+}
+
+
+bool
 view_cache_serve(struct request *req, const char *key)
 {
 	redisReply *reply = redis_command("GET %s", key);
 	bool served = false;
 
 	if (reply != NULL && reply->type == REDIS_REPLY_STRING)
-		served = replay(req, reply->str, reply->len);
+		served = view_cache_serve_value(req, reply->str, reply->len);
 	if (reply != NULL)
 		freeReplyObject(reply);
-
-	if (served) {
-		hit_count++;
-		metrics_count(METRICS_VIEW_CACHE_HITS);
-	}
 	return served;
 }
 

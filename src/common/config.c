@@ -36,6 +36,7 @@ static const struct config_key keys[] = {
 	{"admin_database", TEXT(admin_database)},
 	{"redis", VALUE_REDIS, 0, 0, 0, 0},
 	{"redis_timeout_ms", INT(redis_timeout_ms, 1, 60000)},
+	{"generation_mirror_ttl_ms", INT(generation_mirror_ttl_ms, 10, 60000)},
 	{"body_limit", VALUE_SIZE, offsetof(struct config, body_limit), 0, 1024, 64L * 1024 * 1024},
 	{"log_level", VALUE_LOG_LEVEL, offsetof(struct config, log_level), 0, 0, 0},
 	{"session_lifetime", INT(session_lifetime, 1, 30 * 86400)},
@@ -80,6 +81,8 @@ config_defaults(struct config *config)
 	snprintf(config->redis_host, sizeof(config->redis_host), "127.0.0.1");
 	config->redis_port = 6379;
 	config->redis_timeout_ms = 50;
+	/* Maximum time that a lost raise of the mirror lets readers lag (cache/view_cache.h). */
+	config->generation_mirror_ttl_ms = 1000;
 	config->body_limit = 1048576;
 	config->log_level = LOG_INFO;
 	config->session_lifetime = 43200;

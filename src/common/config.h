@@ -25,6 +25,7 @@ struct config {
 	char redis_host[256];
 	int redis_port;
 	int redis_timeout_ms;
+	int generation_mirror_ttl_ms;	/* TTL of each tenant's generation in Redis */
 	size_t body_limit;		/* bytes */
 	enum log_level log_level;
 	int session_lifetime;		/* seconds */

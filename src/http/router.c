@@ -132,12 +132,32 @@ extract_params(const char *pattern, const char *path, struct request *req,
 }
 
 
+/* The route with BEST's pattern that serves METHOD, or NULL. */
+static const struct route *
+with_method(const struct route *routes, size_t count, const struct route *best, unsigned method)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(routes[i].pattern, best->pattern) == 0 && (routes[i].method & method) != 0)
+			return &routes[i];
+	return NULL;
+}
+
+
+const struct route *
+router_match(const struct route *routes, size_t count, const char *path, unsigned method)
+{
+	const struct route *best = router_lookup(routes, count, path);
+
+	return best != NULL ? with_method(routes, count, best, method) : NULL;
+}
+
+
 const struct route *
 router_find(const struct route *routes, size_t count, struct request *req,
     char *allow, size_t allow_size, struct error *err)
 {
 	const struct route *best = router_lookup(routes, count, req->path);
-	unsigned method = router_method(req->method);
+	const struct route *found;
 
 	allow[0] = '\0';
 	if (best == NULL) {
@@ -145,14 +165,9 @@ router_find(const struct route *routes, size_t count, struct request *req,
 		return NULL;
 	}
 
-	for (size_t i = 0; i < count; i++) {
-		if (strcmp(routes[i].pattern, best->pattern) != 0 ||
-		    (routes[i].method & method) == 0)
-			continue;
-		if (!extract_params(routes[i].pattern, req->path, req, err))
-			return NULL;
-		return &routes[i];
-	}
+	found = with_method(routes, count, best, router_method(req->method));
+	if (found != NULL)
+		return extract_params(found->pattern, req->path, req, err) ? found : NULL;
 
 	list_methods(routes, count, best->pattern, allow, allow_size);
 	error_set(err, ERR_METHOD_NOT_ALLOWED,

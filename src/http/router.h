@@ -58,4 +58,12 @@ const struct route *router_find(const struct route *routes, size_t count,
 const struct route *router_lookup(const struct route *routes, size_t count,
     const char *path);
 
+/*
+ * Returns the route router_find would return for PATH and METHOD (a bit of
+ * enum http_method), without storing its parameters, or NULL.  Used to
+ * learn before authenticating whether a GET is served through the cache.
+ */
+const struct route *router_match(const struct route *routes, size_t count,
+    const char *path, unsigned method);
+
 #endif

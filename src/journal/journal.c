@@ -14,6 +14,14 @@
 static bool batch_open;
 
 /*
+ * The generation the open transaction raised the tenant's to, and the one
+ * the last COMMIT made visible, until journal_take_committed_generation.
+ * 0 when none.
+ */
+static long long locked_generation;
+static long long committed_generation;
+
+/*
  * The stream journal_begin_command read along with the command lock, kept
  * for the journal_load of the same stream until the transaction ends.
  */
@@ -53,6 +61,10 @@ static struct pg_statement structure_statement = {
 static struct pg_statement ticket_lock_statement = {
 	"perfimmo_ticket_lock", "SELECT command_lock_take_for_ticket($1)", 0
 };
+/* Reads back the generation that command_lock_take_for_ticket raised, in its transaction. */
+static struct pg_statement generation_statement = {
+	"perfimmo_generation", "SELECT generation FROM command_lock", 0
+};
 
 /*
  * The structure_generation that journal_begin_unlocked_command read, as
@@ -80,6 +92,23 @@ take_begun_stream(const char *kind, const char *uid)
 		return NULL;
 	begun_stream.result = NULL;
 	return result;
+}
+
+
+/* Keeps the generation that RESULT, from the lock statement, raised the tenant's to. */
+static void
+note_locked_generation(PGresult *result)
+{
+	locked_generation = PQntuples(result) == 1 ? atoll(PQgetvalue(result, 0, 0)) : 0;
+}
+
+
+/* The open transaction committed: its generation is now the tenant's. */
+static void
+note_committed(void)
+{
+	committed_generation = locked_generation;
+	locked_generation = 0;
 }
 
 
@@ -112,6 +141,7 @@ take_command_lock(struct error *err)
 	result = pg_query_prepared(&lock_statement, 0, NULL, PGRES_TUPLES_OK, err);
 	if (result == NULL)
 		return false;
+	note_locked_generation(result);
 	ok = check_maintenance(result, err);
 	PQclear(result);
 	return ok;
@@ -157,34 +187,20 @@ journal_commit(struct error *err)
 	if (batch_open)
 		return true;
 	forget_begun_stream();
-	if (pg_exec("COMMIT", 0, NULL, err))
+	if (pg_exec("COMMIT", 0, NULL, err)) {
+		note_committed();
 		return true;
+	}
 	return commit_outcome_unknown(err);
 }
 
 
-static struct pg_statement generation_statement = {
-	"perfimmo_generation", "SELECT generation FROM command_lock", 0
-};
-
-
-void
-journal_prefetch_generation(void)
-{
-	pg_prefetch(&generation_statement);
-}
-
-
 bool
-journal_generation(long long *generation, struct error *err)
+journal_take_committed_generation(long long *generation)
 {
-	PGresult *result = pg_query_prepared(&generation_statement, 0, NULL, PGRES_TUPLES_OK, err);
-
-	if (result == NULL)
-		return false;
-	*generation = PQntuples(result) == 1 ? atoll(PQgetvalue(result, 0, 0)) : 0;
-	PQclear(result);
-	return true;
+	*generation = committed_generation;
+	committed_generation = 0;
+	return *generation > 0;
 }
 
 
@@ -198,6 +214,7 @@ journal_rollback(void)
 		batch_undo_command();
 		return;
 	}
+	locked_generation = 0;
 	forget_begun_stream();
 	unlocked_structure[0] = '\0';
 	if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
@@ -330,6 +347,7 @@ journal_begin_command(const char *process_uid, const char *kind, const char *uid
 	    pg_pipeline_check(results[3], PGRES_TUPLES_OK, err) &&
 	    check_maintenance(results[1], err);
 	if (ok) {
+		note_locked_generation(results[1]);
 		read_processed(results[2], found, user_uid, events);
 		forget_begun_stream();
 		snprintf(begun_stream.kind, sizeof(begun_stream.kind), "%s", kind);
@@ -473,7 +491,8 @@ check_late_lock(PGresult *result, struct error *err)
 
 /*
  * Appends and commits a command begun by journal_begin_unlocked_command:
- * BEGIN, the lock, the append and COMMIT in one round trip, so the lock is
+ * BEGIN, the lock, the read of the generation it raised, the append and
+ * COMMIT in one round trip, so the lock is
  * held only while PostgreSQL runs them and flushes the commit.  Any
  * failure before COMMIT makes PostgreSQL skip the rest of the pipeline.
  */
@@ -481,17 +500,18 @@ static enum journal_append_result
 append_commit_unlocked(const char *params[6], struct strbuf *stored, struct error *err)
 {
 	const char *lock_params[1] = {unlocked_structure};
-	struct pg_pipelined statements[4] = {
+	struct pg_pipelined statements[5] = {
 		{NULL, "BEGIN", 0, NULL},
 		{&ticket_lock_statement, NULL, 1, lock_params},
+		{&generation_statement, NULL, 0, NULL},
 		{&append_statement, NULL, 6, params},
 		{NULL, "COMMIT", 0, NULL},
 	};
-	PGresult *results[4];
+	PGresult *results[5];
 	enum journal_append_result outcome = JOURNAL_APPENDED;
 
 	forget_begun_stream();
-	if (!pg_pipeline(statements, 4, results, err)) {
+	if (!pg_pipeline(statements, 5, results, err)) {
 		unlocked_structure[0] = '\0';
 		commit_outcome_unknown(err);
 		return JOURNAL_FAILED;
@@ -504,18 +524,23 @@ append_commit_unlocked(const char *params[6], struct strbuf *stored, struct erro
 	} else if ((outcome = check_late_lock(results[1], err)) != JOURNAL_APPENDED) {
 		journal_rollback();
 	} else if (!pg_pipeline_check(results[2], PGRES_TUPLES_OK, err)) {
+		outcome = JOURNAL_FAILED;
+		journal_rollback();
+	} else if (!pg_pipeline_check(results[3], PGRES_TUPLES_OK, err)) {
 		/* A moved stream or a processUid stored meanwhile: decide again. */
 		outcome = err->type == ERR_INTERNAL && pg_last_sqlstate_is("23505") ?
 		    JOURNAL_CONFLICT : JOURNAL_FAILED;
 		journal_rollback();
-	} else if (PQresultStatus(results[3]) != PGRES_COMMAND_OK) {
-		pg_map_error(results[3], err);
+	} else if (PQresultStatus(results[4]) != PGRES_COMMAND_OK) {
+		pg_map_error(results[4], err);
 		commit_outcome_unknown(err);
 		outcome = JOURNAL_FAILED;
 	} else {
-		journal_write_stored(results[2], stored);
+		note_locked_generation(results[2]);
+		note_committed();
+		journal_write_stored(results[3], stored);
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		PQclear(results[i]);
 	return outcome;
 }
@@ -567,6 +592,7 @@ journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
 		commit_outcome_unknown(err);
 		outcome = JOURNAL_FAILED;
 	} else {
+		note_committed();
 		journal_write_stored(results[0], stored);
 	}
 	PQclear(results[0]);

@@ -69,15 +69,14 @@ bool journal_group_mark(struct error *err);
 bool journal_group_keep(struct error *err);
 bool journal_group_undo(struct error *err);
 
-/* Reads the tenant's generation, raised by every committed command. */
-bool journal_generation(long long *generation, struct error *err);
-
 /*
- * Has the generation read along with the request's next statement (the
- * credentials lookup), so that journal_generation costs no round trip of
- * its own.
+ * Returns, once, the tenant's generation that the last COMMIT of a command
+ * or batch raised (command_lock_take and command_lock_take_for_ticket in
+ * the tenant's migrations): true
+ * with *GENERATION set after such a COMMIT, false otherwise.  The caller
+ * publishes it to the generation mirror (cache/generation_mirror.h).
  */
-void journal_prefetch_generation(void);
+bool journal_take_committed_generation(long long *generation);
 
 /*
  * journal_begin, journal_find_processed and the journal_load of the stream

@@ -287,9 +287,7 @@ def test_update_login_moves_the_login(api, su, agent):
 
 
 def rotate_secret(env):
-    subprocess.run(["psql", "-X", "-q", env["PERFIMMO_ADMIN_DATABASE"], "-c",
-                    f"INSERT INTO t_{env['PERFIMMO_TENANT']}.session_secrets (secret)"
-                    " VALUES (decode(md5(random()::text) || md5(random()::text), 'hex'))"], check=True, timeout=30)
+    run_admin(env, "secret", "add", "--tenant", env["PERFIMMO_TENANT"])
 
 
 def test_previous_secret_still_verifies_during_rotation(env, api, agent):

@@ -27,6 +27,7 @@ START_TEST(defaults_are_documented_values)
 	ck_assert_int_eq(config.session_lifetime, 43200);
 	ck_assert_int_eq(config.session_idle, 3600);
 	ck_assert_int_eq(config.log_level, LOG_INFO);
+	ck_assert_int_eq(config.generation_mirror_ttl_ms, 1000);
 }
 END_TEST
 
@@ -43,6 +44,8 @@ START_TEST(reads_keys_comments_quotes)
 	ck_assert_int_eq(config.log_level, LOG_DEBUG);
 	ck_assert_uint_eq(config.socket_mode, 0666);
 	ck_assert_uint_eq(config.body_limit, 2048);
+	ck_assert(parse("generation_mirror_ttl_ms = 250\n"));
+	ck_assert_int_eq(config.generation_mirror_ttl_ms, 250);
 }
 END_TEST
 
@@ -64,6 +67,8 @@ START_TEST(bad_values_rejected)
 	ck_assert(!parse("redis = localhost:70000\n"));
 	ck_assert(!parse("log_level = verbose\n"));
 	ck_assert(!parse("body_limit = 10\n"));
+	ck_assert(!parse("generation_mirror_ttl_ms = 0\n"));
+	ck_assert(!parse("generation_mirror_ttl_ms = 60001\n"));
 	ck_assert(!parse("socket = \"/tmp/x\n"));
 	ck_assert(!parse("no equals sign\n"));
 }
