@@ -149,14 +149,17 @@ serve_through_cache(struct context *ctx, const struct route *route, const char *
 }
 
 
-/* True when REQ is a GET of a route served through the view cache. */
+/* True when REQ, whose path router_lookup found in PATH_ROUTE, is a GET served through the view cache. */
 static bool
-is_cached_get(const struct request *req)
+is_cached_get(const struct request *req, const struct route *path_route)
 {
-	const struct route *route = router_match(routes, route_count, req->path,
-	    router_method(req->method));
+	unsigned method = router_method(req->method);
+	const struct route *route;
 
-	return route != NULL && (router_method(req->method) & METHOD_GET) != 0 && is_cached(route);
+	if (path_route == NULL || (method & METHOD_GET) == 0)
+		return false;
+	route = router_for_method(routes, route_count, path_route, method);
+	return route != NULL && is_cached(route);
 }
 
 
@@ -188,7 +191,7 @@ dispatch(struct context *ctx)
 	struct request *req = ctx->req;
 	struct actor_cache_found found;
 	const struct route *route;
-	bool cached_get = is_cached_get(req);
+	bool cached_get;
 	char request_hash[VIEW_CACHE_HASH_SIZE] = "";
 	struct error err;
 	char allow[64];
@@ -196,10 +199,11 @@ dispatch(struct context *ctx)
 	error_clear(&err);
 	memset(&found, 0, sizeof(found));
 	found.generation = -1;
-	if (cached_get)
-		view_cache_request_hash(req, request_hash);
 
 	route = router_lookup(routes, route_count, req->path);
+	cached_get = is_cached_get(req, route);
+	if (cached_get)
+		view_cache_request_hash(req, request_hash);
 
 	/*
 	 * Health still reports on PostgreSQL when tenants cannot be looked up,

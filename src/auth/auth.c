@@ -8,10 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "auth.h"
 #include "cache/generation_mirror.h"
+#include "common/digest.h"
 #include "common/log.h"
 #include "credentials.h"
 #include "db/pg.h"
@@ -26,13 +25,7 @@
 void
 auth_hash_key(const char *key, char hex[65])
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	EVP_Digest(key, strlen(key), digest, &len, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < len && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	hex[64] = '\0';
+	digest_sha256_hex(&key, 1, hex);
 }
 
 

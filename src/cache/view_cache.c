@@ -4,8 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
+#include "common/digest.h"
 #include "common/log.h"
 #include "metrics/metrics.h"
 #include "http/response.h"
@@ -24,22 +23,9 @@ static unsigned long miss_count;
 void
 view_cache_request_hash(const struct request *req, char hash[VIEW_CACHE_HASH_SIZE])
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const char *parts[5] = {req->method, " ", req->path, "?", req->query};
 
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, req->method, strlen(req->method));
-	EVP_DigestUpdate(md, " ", 1);
-	EVP_DigestUpdate(md, req->path, strlen(req->path));
-	EVP_DigestUpdate(md, "?", 1);
-	EVP_DigestUpdate(md, req->query, strlen(req->query));
-	EVP_DigestFinal_ex(md, digest, &len);
-	EVP_MD_CTX_free(md);
-
-	for (unsigned int i = 0; i < 32 && i < len; i++)
-		snprintf(hash + 2 * i, 3, "%02x", digest[i]);
-	hash[64] = '\0';
+	digest_sha256_hex(parts, 5, hash);
 }
 
 

@@ -132,23 +132,14 @@ extract_params(const char *pattern, const char *path, struct request *req,
 }
 
 
-/* The route with BEST's pattern that serves METHOD, or NULL. */
-static const struct route *
-with_method(const struct route *routes, size_t count, const struct route *best, unsigned method)
+const struct route *
+router_for_method(const struct route *routes, size_t count, const struct route *best,
+    unsigned method)
 {
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(routes[i].pattern, best->pattern) == 0 && (routes[i].method & method) != 0)
 			return &routes[i];
 	return NULL;
-}
-
-
-const struct route *
-router_match(const struct route *routes, size_t count, const char *path, unsigned method)
-{
-	const struct route *best = router_lookup(routes, count, path);
-
-	return best != NULL ? with_method(routes, count, best, method) : NULL;
 }
 
 
@@ -165,7 +156,7 @@ router_find(const struct route *routes, size_t count, struct request *req,
 		return NULL;
 	}
 
-	found = with_method(routes, count, best, router_method(req->method));
+	found = router_for_method(routes, count, best, router_method(req->method));
 	if (found != NULL)
 		return extract_params(found->pattern, req->path, req, err) ? found : NULL;
 

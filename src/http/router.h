@@ -59,11 +59,12 @@ const struct route *router_lookup(const struct route *routes, size_t count,
     const char *path);
 
 /*
- * Returns the route router_find would return for PATH and METHOD (a bit of
- * enum http_method), without storing its parameters, or NULL.  Used to
- * learn before authenticating whether a GET is served through the cache.
+ * Returns the route with the pattern of BEST (a router_lookup result) that
+ * serves METHOD (a bit of enum http_method), or NULL: the route router_find
+ * returns, without storing its parameters.  Used to learn before
+ * authenticating whether a GET is served through the cache.
  */
-const struct route *router_match(const struct route *routes, size_t count,
-    const char *path, unsigned method);
+const struct route *router_for_method(const struct route *routes, size_t count,
+    const struct route *best, unsigned method);
 
 #endif
