@@ -206,8 +206,40 @@ journal_batch_begin(struct error *err)
 
 
 bool
+journal_batch_begin_deferred(struct error *err)
+{
+	if (!journal_batch_begin(err))
+		return false;
+	batch_defer_appends(&stream_statement);
+	return true;
+}
+
+
+bool
+journal_batch_deferred_failed(void)
+{
+	return batch_deferred_failed();
+}
+
+
+bool
+journal_batch_usable(void)
+{
+	struct error ignored;
+	PGconn *conn = pg_connection(&ignored);
+
+	return batch_open && conn != NULL && PQtransactionStatus(conn) == PQTRANS_INTRANS;
+}
+
+
+bool
 journal_batch_commit(struct error *err)
 {
+	/* Deferred appends that fail leave nothing to commit. */
+	if (!batch_send_deferred(err)) {
+		journal_batch_rollback();
+		return false;
+	}
 	batch_open = false;
 	batch_forget();
 	return journal_commit(err);

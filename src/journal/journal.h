@@ -38,6 +38,26 @@ bool journal_batch_commit(struct error *err);
 void journal_batch_rollback(void);
 
 /*
+ * A batch whose appends are deferred.  A command that its decision accepts
+ * counts as appended at once.  The appends go to PostgreSQL together, in
+ * one statement (journal_append_batch), before the next statement that may
+ * read what they write, or at journal_batch_commit.  No command has a
+ * savepoint of its own, so when that statement fails the whole batch is
+ * lost.  journal_batch_deferred_failed is then true: roll the batch back
+ * and run its commands again in a batch of journal_batch_begin, where the
+ * failing command fails alone.
+ */
+bool journal_batch_begin_deferred(struct error *err);
+bool journal_batch_deferred_failed(void);
+
+/*
+ * True while the open batch's transaction can go on: no statement failed
+ * in it, or the last failure was rolled back to its savepoint (a failed
+ * append).  After any other failure the transaction is aborted.
+ */
+bool journal_batch_usable(void);
+
+/*
  * Inside a batch: looks the COUNT processUids of the coming commands up
  * in one query, so that the commands whose uid is not yet accepted skip
  * their own look-up (journal_batch.h lists what else a batch saves).

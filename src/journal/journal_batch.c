@@ -37,6 +37,33 @@ static size_t absent_count;
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
 static unsigned long epoch = 1;		/* see journal_batch_epoch(); never 0 */
 
+/*
+ * Deferred appends (batch_defer_appends): the JSON array text of the
+ * commands journal_append_batch will store, without its closing bracket,
+ * and the stream each of them extends.  Past DEFERRED_MAX commands they
+ * are sent, which bounds the memory and the statement's duration.
+ */
+#define DEFERRED_MAX 1000
+
+static struct {
+	bool on;
+	const struct pg_statement *stream_read;	/* the journal's statement reading one stream */
+	struct strbuf commands;
+	size_t count;
+	struct {
+		char kind[24];
+		char uid[37];
+	} streams[DEFERRED_MAX];
+} deferred;
+
+/*
+ * Whether sending the deferred appends of the last batch that deferred
+ * them failed, and the error, which every later statement of that batch
+ * returns: its transaction is aborted.
+ */
+static bool deferred_failed;
+static struct error deferred_error;
+
 
 static struct kept_stream *
 find_kept(const char *kind, const char *uid)
@@ -144,6 +171,10 @@ void
 batch_forget(void)
 {
 	batch_forget_streams();
+	if (deferred.on)
+		pg_set_before_statement(NULL);
+	strbuf_free(&deferred.commands);
+	memset(&deferred, 0, sizeof(deferred));
 	free(absent);
 	free(absent_used);
 	absent = NULL;
@@ -331,6 +362,128 @@ keep_appended(const char *kind, const char *uid, int expected, const char *store
 }
 
 
+/* True when a deferred append extends the stream KIND/UID. */
+static bool
+defers_stream(const char *kind, const char *uid)
+{
+	for (size_t i = 0; i < deferred.count; i++)
+		if (strcmp(deferred.streams[i].uid, uid) == 0 && strcmp(deferred.streams[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
+
+/*
+ * Sends the deferred appends before a statement that may read what they
+ * write.  A read of one stream only needs the appends to that stream, so
+ * it lets the others wait.
+ */
+static bool
+send_deferred_before(const struct pg_statement *statement, int nparams,
+    const char *const *values, struct error *err)
+{
+	if (statement == deferred.stream_read && nparams == 2 && !defers_stream(values[0], values[1]))
+		return true;
+	return batch_send_deferred(err);
+}
+
+
+void
+batch_defer_appends(const struct pg_statement *stream_read)
+{
+	deferred.on = true;
+	deferred.stream_read = stream_read;
+	deferred_failed = false;
+	strbuf_init(&deferred.commands);
+	pg_set_before_statement(send_deferred_before);
+}
+
+
+bool
+batch_send_deferred(struct error *err)
+{
+	struct strbuf commands = deferred.commands;
+	const char *params[1];
+	PGresult *result;
+
+	if (!deferred.on)
+		return true;
+	if (deferred_failed) {
+		*err = deferred_error;
+		return false;
+	}
+	if (deferred.count == 0)
+		return true;
+
+	/* Emptied first: the statement below runs the before-statement function too. */
+	strbuf_init(&deferred.commands);
+	deferred.count = 0;
+	strbuf_puts(&commands, "]");
+	params[0] = commands.data;
+	if (commands.failed) {
+		log_error("out of memory while deferring appends");
+		error_set(err, ERR_INTERNAL, "erreur interne", "internal error");
+		result = NULL;
+	} else {
+		result = pg_query("SELECT journal_append_batch($1::jsonb)", 1, params, PGRES_TUPLES_OK, err);
+	}
+	strbuf_free(&commands);
+	if (result == NULL) {
+		deferred_failed = true;
+		deferred_error = *err;
+		return false;
+	}
+	PQclear(result);
+	return true;
+}
+
+
+bool
+batch_deferred_failed(void)
+{
+	return deferred_failed;
+}
+
+
+/*
+ * Queues the append of PARAMS (those of journal_append) for
+ * journal_append_batch.  From now on the events count as stored for the
+ * kept streams and the processUids of the batch.
+ */
+static enum journal_append_result
+defer_append(const char *const params[6], struct strbuf *stored, struct error *err)
+{
+	struct strbuf *commands = &deferred.commands;
+
+	if (deferred.count == DEFERRED_MAX && !batch_send_deferred(err))
+		return JOURNAL_FAILED;
+	if (deferred_failed) {
+		*err = deferred_error;
+		return JOURNAL_FAILED;
+	}
+
+	/* Kinds are the journal's own names, uids parsed SafeUUIDs, the version a number: none needs escaping. */
+	strbuf_puts(commands, deferred.count == 0 ? "[" : ",");
+	strbuf_printf(commands, "{\"kind\":\"%s\",\"uid\":\"%s\",\"version\":%s,\"processUid\":\"%s\","
+	    "\"actor\":", params[0], params[1], params[2], params[4]);
+	if (params[5] != NULL)
+		strbuf_printf(commands, "\"%s\"", params[5]);
+	else
+		strbuf_puts(commands, "null");
+	strbuf_puts(commands, ",\"events\":");
+	strbuf_puts(commands, params[3]);
+	strbuf_puts(commands, "}");
+	snprintf(deferred.streams[deferred.count].kind, sizeof(deferred.streams[0].kind), "%s", params[0]);
+	snprintf(deferred.streams[deferred.count].uid, sizeof(deferred.streams[0].uid), "%s", params[1]);
+	deferred.count++;
+
+	strbuf_puts(stored, params[3]);
+	mark_used(params[4]);
+	keep_appended(params[0], params[1], atoi(params[2]), params[3]);
+	return JOURNAL_APPENDED;
+}
+
+
 /* Reads every result of one pipelined query; keeps the first, clears the rest. */
 static PGresult *
 take_result(PGconn *conn)
@@ -360,11 +513,14 @@ send_pipeline(PGconn *conn, const char *const params[6])
 enum journal_append_result
 batch_append(const char *const params[6], struct strbuf *stored, struct error *err)
 {
-	PGconn *conn = pg_connection(err);
+	PGconn *conn;
 	PGresult *savepoint, *append, *release, *sync;
 	enum journal_append_result outcome = JOURNAL_FAILED;
 	size_t mark = stored->len;
 
+	if (deferred.on)
+		return defer_append(params, stored, err);
+	conn = pg_connection(err);
 	if (conn == NULL)
 		return JOURNAL_FAILED;
 	if (!send_pipeline(conn, params)) {

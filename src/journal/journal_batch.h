@@ -10,7 +10,11 @@
  *    (journal_batch_prefetch), and a command whose uid that query found
  *    absent needs no look-up of its own;
  *  - a command's savepoint, its append and the release of the savepoint
- *    go to PostgreSQL in one round trip (libpq pipeline mode).
+ *    go to PostgreSQL in one round trip (libpq pipeline mode);
+ *  - or, in a batch whose appends are deferred (batch_defer_appends), no
+ *    statement at all: the appends wait in memory, and go in one
+ *    journal_append_batch statement before the next statement that may
+ *    read them, or when the batch commits.
  *
  * Any rollback of a write inside the batch drops the kept streams.
  */
@@ -24,6 +28,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "db/pg.h"
 #include "journal.h"
 
 /* Returns a new array of the kept events of a stream, or NULL when not kept. */
@@ -46,10 +51,30 @@ bool batch_process_uid_is_new(const char *uid);
 /*
  * Appends in one round trip: SAVEPOINT, journal_append, RELEASE.  On
  * success the stream's kept events grow and UID stops being "new".  On
- * failure the savepoint stays for batch_undo_command.
+ * failure the savepoint stays for batch_undo_command.  When appends are
+ * deferred, queues the append instead and appends the events as sent
+ * (PostgreSQL has not normalised them yet) to STORED.
  */
 enum journal_append_result batch_append(const char *const params[6], struct strbuf *stored,
     struct error *err);
+
+/*
+ * Defers the appends of the open batch until batch_send_deferred, which
+ * runs before every statement but the reads of streams without a deferred
+ * append (STREAM_READ, with the stream's kind and uid as parameters).
+ * batch_forget stops deferring.
+ */
+void batch_defer_appends(const struct pg_statement *stream_read);
+
+/*
+ * Sends the deferred appends, if any, in one journal_append_batch
+ * statement.  On failure the transaction is aborted: this and every later
+ * statement of the batch fail with the same ERR.
+ */
+bool batch_send_deferred(struct error *err);
+
+/* True when sending the deferred appends of the last batch that deferred them failed. */
+bool batch_deferred_failed(void);
 
 /*
  * Rolls back to the savepoint of a failed append, if one is left; a

@@ -214,13 +214,18 @@ def test_interrupted_import_resumes_without_storing_twice(env, tmp_path):
     with open(path, "w", encoding="utf-8") as out:
         # A seed of its own, so a second pass of the suite on the same database gets new uids.
         seed = str(int.from_bytes(os.urandom(4), "big"))
-        subprocess.run([str(TOP / "tests" / "data" / "gen_tickets.py"), "--tickets", "400",
+        subprocess.run([str(TOP / "tests" / "data" / "gen_tickets.py"), "--tickets", "2000",
                         "--seed", seed, "--agencies", "3"], stdout=out, check=True, timeout=60)
     total = sum(1 for _ in open(path, encoding="utf-8"))
+    before = event_count(env, env["PERFIMMO_TENANT"])
     command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", env["PERFIMMO_TENANT"],
                                                     "--batch", "100", str(path)]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    # Interrupted once its first batches are committed, 180 batches before its end.
+    for _ in range(600):
+        if process.poll() is not None or event_count(env, env["PERFIMMO_TENANT"]) > before:
+            break
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1

@@ -1,0 +1,189 @@
+-- Appending many commands in one statement (perfimmo-admin import).
+--
+-- journal_append_batch stores and projects a list of commands exactly as
+-- that many journal_append calls in the same order would: the same events
+-- at the same positions, the same processed_commands rows, the same read
+-- model.  It does the work once per batch instead of once per command:
+-- one version check, one INSERT of every event, one INSERT of every
+-- processed command, one notification.  The projection still applies each
+-- event through the same functions, except that consecutive ticket events
+-- are folded ticket by ticket (project_ticket_events), so that a ticket
+-- row is read and written once per run instead of once per event.
+
+SET LOCAL check_function_bodies = off;
+
+-- Applies EVENTS, consecutive events of one ticket at POSITIONS, to its
+-- row: the same row as applying each event in turn (the project_ticket of
+-- 011_journal_speed.sql, which now calls this function), read and written
+-- once.  Two facts make it exact.  A ticket event changes no other row and
+-- no table that ticket_apply reads.  The stored search_folded is always the
+-- fold of the row's ticket_search_source, so one fold at the end gives the
+-- value that a fold after each change gave.
+CREATE FUNCTION project_ticket_events(events jsonb[], positions bigint[])
+	RETURNS void
+	LANGUAGE plpgsql
+AS $$
+DECLARE
+	t tickets;
+	stored boolean := false;
+	source_before text;
+	source_after text;
+BEGIN
+	IF (events[1] ->> 'eventType') IS DISTINCT FROM 'TicketOpened' THEN
+		SELECT * INTO STRICT t FROM tickets WHERE uid = (events[1] ->> 'aggregateUid')::uuid;
+		stored := true;
+		source_before := ticket_search_source(t);
+	END IF;
+
+	FOR i IN 1 .. array_length(events, 1) LOOP
+		IF events[i] ->> 'eventType' = 'TicketOpened' THEN
+			-- project_ticket would insert a second row with the same uid.
+			IF stored OR i > 1 THEN
+				RAISE EXCEPTION 'ticket % opened twice', events[i] ->> 'aggregateUid'
+					USING ERRCODE = 'unique_violation';
+			END IF;
+			t.uid := (events[i] ->> 'aggregateUid')::uuid;
+			t.version := 0;
+			t.intervention := false;
+			t.updated_fields := '[]';
+			t.free_commentaries := '[]';
+			t.provider_uids := '{}';
+		END IF;
+		t := ticket_apply(t, events[i]);
+		t.version := t.version + 1;
+		t.position := positions[i];
+	END LOOP;
+
+	source_after := ticket_search_source(t);
+	IF t.search_folded IS NULL OR source_after IS DISTINCT FROM source_before THEN
+		t.search_folded := perfimmo_ext.fold(source_after);
+	END IF;
+
+	IF NOT stored THEN
+		INSERT INTO tickets SELECT t.*;
+		RETURN;
+	END IF;
+	UPDATE tickets SET (version, ref, status, state_value, state_date, created, updated, closed,
+		location, patrimony_uid, agency_uids, company_uid, call_center_uid, claim_number,
+		call_purpose, call_purpose_folded, call_purpose_uid, caller, address, city_folded,
+		request, instructions, report, contact_to_callback, additional_data, assignee,
+		assignee_comment, assignee_instructions, assignee_provider_uid, service_order,
+		intervention, updated_fields, free_commentaries, intervention_started,
+		intervention_scheduled, intervention_deadline, formal_notice, first_reaction,
+		first_accepted, first_provider_action, first_started, last_finished, provider_uids,
+		search_folded, position)
+	= (t.version, t.ref, t.status, t.state_value, t.state_date, t.created, t.updated, t.closed,
+		t.location, t.patrimony_uid, t.agency_uids, t.company_uid, t.call_center_uid, t.claim_number,
+		t.call_purpose, t.call_purpose_folded, t.call_purpose_uid, t.caller, t.address, t.city_folded,
+		t.request, t.instructions, t.report, t.contact_to_callback, t.additional_data, t.assignee,
+		t.assignee_comment, t.assignee_instructions, t.assignee_provider_uid, t.service_order,
+		t.intervention, t.updated_fields, t.free_commentaries, t.intervention_started,
+		t.intervention_scheduled, t.intervention_deadline, t.formal_notice, t.first_reaction,
+		t.first_accepted, t.first_provider_action, t.first_started, t.last_finished, t.provider_uids,
+		t.search_folded, t.position)
+	WHERE uid = t.uid;
+END
+$$;
+
+RESET check_function_bodies;
+
+-- One event is a run of one: the journal_append path and the rebuild
+-- project tickets through the same code as batches.
+CREATE OR REPLACE FUNCTION project_ticket(event jsonb, event_position bigint)
+	RETURNS void
+	LANGUAGE plpgsql
+AS $$
+BEGIN
+	PERFORM project_ticket_events(ARRAY[event], ARRAY[event_position]);
+END
+$$;
+
+-- Appends COMMANDS, a JSON array of {kind, uid, version, events,
+-- processUid, actor} in the order they were decided, each command's
+-- events to the stream kind/uid expected at that version.  A stale
+-- version raises unique_violation (23505) as journal_append does, and any
+-- failure leaves nothing of the batch.
+CREATE FUNCTION journal_append_batch(commands jsonb)
+	RETURNS void
+	LANGUAGE plpgsql
+AS $$
+DECLARE
+	first_position bigint;
+	last_position bigint;
+	stale record;
+	step record;
+BEGIN
+	-- Each command expects the version its stream had after the commands
+	-- before it in the batch, the first one of a stream its stored version.
+	SELECT c.kind, c.uid, c.version, c.current INTO stale
+	  FROM (SELECT x.kind, x.uid, x.version,
+			coalesce(lag(x.version + jsonb_array_length(x.events))
+					OVER (PARTITION BY x.kind, x.uid ORDER BY x.n),
+				(SELECT coalesce(max(e.version), 0) FROM events e
+				  WHERE e.aggregate_type = x.kind AND e.aggregate_uid = x.uid)) AS current
+		  FROM ROWS FROM (jsonb_to_recordset(commands)
+			AS (kind text, uid uuid, version integer, events jsonb)) WITH ORDINALITY
+			AS x (kind, uid, version, events, n)) c
+	 WHERE c.version <> c.current
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'aggregate % is at version %, expected %', stale.uid, stale.current, stale.version
+			USING ERRCODE = 'unique_violation';
+	END IF;
+
+	-- Positions are drawn in insertion order: command by command, event by event.
+	WITH stored AS (
+		INSERT INTO events (aggregate_type, aggregate_uid, version, event_type,
+				payload, process_uid, actor_uid)
+		SELECT x.kind, x.uid, x.version + item.ordinality::integer,
+				item.event ->> 'eventType', item.event, x."processUid", x.actor
+		  FROM ROWS FROM (jsonb_to_recordset(commands)
+			AS (kind text, uid uuid, version integer, events jsonb, "processUid" uuid,
+				actor uuid)) WITH ORDINALITY AS x (kind, uid, version, events, "processUid", actor, n)
+		 CROSS JOIN LATERAL jsonb_array_elements(x.events) WITH ORDINALITY AS item (event, ordinality)
+		 ORDER BY x.n, item.ordinality
+		RETURNING events.position)
+	SELECT min(s.position), max(s.position) INTO first_position, last_position FROM stored s;
+
+	INSERT INTO processed_commands (process_uid, user_uid, events)
+	SELECT x."processUid", x.actor, x.events
+	  FROM ROWS FROM (jsonb_to_recordset(commands)
+		AS (events jsonb, "processUid" uuid, actor uuid)) WITH ORDINALITY
+		AS x (events, "processUid", actor, n)
+	 ORDER BY x.n;
+
+	-- In position order, each event through project(), except the events
+	-- of a run of consecutive ticket events, which are grouped by ticket.
+	-- Each group comes at the place of its first event, so it stays after
+	-- every event before the run and before every event after it.
+	FOR step IN
+		SELECT g.kind, array_agg(g.payload ORDER BY g.position) AS payloads,
+			array_agg(g.position ORDER BY g.position) AS positions
+		  FROM (SELECT e.aggregate_type AS kind, e.payload, e.position,
+				count(*) FILTER (WHERE e.aggregate_type <> 'ticket')
+					OVER (ORDER BY e.position) AS run,
+				CASE WHEN e.aggregate_type = 'ticket' THEN e.payload ->> 'aggregateUid'
+					ELSE e.position::text END AS grouping_key
+			  FROM events e
+			 WHERE e.position BETWEEN first_position AND last_position) g
+		 GROUP BY g.run, g.kind, g.grouping_key
+		 ORDER BY min(g.position)
+	LOOP
+		IF step.kind = 'ticket' THEN
+			PERFORM project_ticket_events(step.payloads, step.positions);
+		ELSE
+			PERFORM project(step.kind, step.payloads[1], step.positions[1]);
+		END IF;
+	END LOOP;
+
+	-- PostgreSQL delivers one of identical notifications of a transaction.
+	PERFORM pg_notify('perfimmo_events', current_schema());
+END
+$$;
+
+DO $$
+BEGIN
+	EXECUTE format('GRANT EXECUTE ON FUNCTION journal_append_batch(jsonb) TO %I',
+		current_setting('perfimmo.tenant_role'));
+END
+$$;
