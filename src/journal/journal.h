@@ -73,10 +73,12 @@ bool journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[
     size_t count, struct error *err);
 
 /*
- * Identifies what a batch keeps in memory: 0 outside a batch, else a
- * number that changes whenever the batch ends or drops its kept streams
- * (a rollback inside it).  Callers that keep facts read under the batch's
- * lock keep them only while the number stays the same.
+ * Identifies what batches keep in memory: 0 outside a batch, else a
+ * number that changes whenever a batch drops its kept streams (a rollback
+ * inside it, or of it).  A committed batch keeps it for the next batch of
+ * the process.  Callers that keep facts read under a batch's lock keep
+ * them only while the number stays the same, and only facts that no later
+ * command can change, since other writers may come between two batches.
  */
 unsigned long journal_batch_epoch(void);
 

@@ -4,14 +4,15 @@
  * reads.  The batch holds the tenant's command lock from start to end, so
  * nothing else writes meanwhile, and these shortcuts are exact:
  *
- *  - streams loaded or appended in the batch are kept in memory, and a
- *    later load of the same stream is answered from there;
+ *  - streams loaded or appended are kept in memory (journal_kept.h), and a
+ *    later load of the same stream reads it from there, in this batch
+ *    and in the next ones once batch_start has checked them;
  *  - the processUids of the coming commands are looked up in one query
  *    (journal_batch_prefetch), and a command whose uid that query found
  *    absent needs no look-up of its own;
  *  - a command's savepoint, its append and the release of the savepoint
  *    go to PostgreSQL in one round trip (libpq pipeline mode);
- *  - or, in a batch whose appends are deferred (batch_defer_appends), no
+ *  - or, in a batch whose appends are deferred (journal_deferred.h), no
  *    statement at all: the appends wait in memory, and go in one
  *    journal_append_batch statement before the next statement that may
  *    read them, or when the batch commits.
@@ -41,40 +42,36 @@ void batch_stream_keep(const char *kind, const char *uid, int version,
 /* The number journal_batch_epoch returns while a batch is open. */
 unsigned long batch_epoch(void);
 
-/* Drops every kept stream; batch_forget also drops the prefetched processUids. */
+/* Drops every kept stream. */
 void batch_forget_streams(void);
+
+/*
+ * Starts the state of a batch that holds the command lock: checks the
+ * streams kept from earlier batches (kept_check).
+ */
+bool batch_start(struct error *err);
+
+/* Ends a committed batch: its prefetched sets and queue go, its kept streams stay. */
+void batch_end(void);
+
+/* Ends a rolled back batch: drops its state and every kept stream. */
 void batch_forget(void);
 
 /* True when the prefetch found UID among no accepted command, and no command used it since. */
 bool batch_process_uid_is_new(const char *uid);
 
+/* Records that a command of the batch used UID, which is then no longer "new". */
+void batch_process_uid_used(const char *uid);
+
 /*
  * Appends in one round trip: SAVEPOINT, journal_append, RELEASE.  On
  * success the stream's kept events grow and UID stops being "new".  On
  * failure the savepoint stays for batch_undo_command.  When appends are
- * deferred, queues the append instead and appends the events as sent
- * (PostgreSQL has not normalised them yet) to STORED.
+ * deferred, queues the append instead (deferred_add, EVENTS being the
+ * array params[3] is the text of).
  */
-enum journal_append_result batch_append(const char *const params[6], struct strbuf *stored,
-    struct error *err);
-
-/*
- * Defers the appends of the open batch until batch_send_deferred, which
- * runs before every statement but the reads of streams without a deferred
- * append (STREAM_READ, with the stream's kind and uid as parameters).
- * batch_forget stops deferring.
- */
-void batch_defer_appends(const struct pg_statement *stream_read);
-
-/*
- * Sends the deferred appends, if any, in one journal_append_batch
- * statement.  On failure the transaction is aborted: this and every later
- * statement of the batch fail with the same ERR.
- */
-bool batch_send_deferred(struct error *err);
-
-/* True when sending the deferred appends of the last batch that deferred them failed. */
-bool batch_deferred_failed(void);
+enum journal_append_result batch_append(const char *const params[6], struct json_object *events,
+    struct strbuf *stored, struct error *err);
 
 /*
  * Rolls back to the savepoint of a failed append, if one is left; a
