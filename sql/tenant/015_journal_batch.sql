@@ -164,9 +164,10 @@ CREATE FUNCTION journal_append_batch(commands jsonb)
 	LANGUAGE plpgsql
 AS $$
 DECLARE
-	first_position bigint;
-	last_position bigint;
 	stale record;
+	positions bigint[];
+	kinds text[];
+	payloads jsonb[];
 	step record;
 BEGIN
 	-- Each command expects the version its stream had after the commands
@@ -187,50 +188,59 @@ BEGIN
 			USING ERRCODE = 'unique_violation';
 	END IF;
 
-	-- Positions are drawn in insertion order: command by command, event by event.
-	WITH stored AS (
+	-- One statement stores the events and the processed commands.  Positions
+	-- are drawn in insertion order: command by command, event by event.
+	WITH item AS (
+		SELECT command, n FROM jsonb_array_elements(commands) WITH ORDINALITY AS x (command, n)),
+	processed AS (
+		INSERT INTO processed_commands (process_uid, user_uid, events)
+		SELECT (item.command ->> 'processUid')::uuid, (item.command ->> 'actor')::uuid,
+			item.command -> 'events'
+		  FROM item ORDER BY item.n),
+	stored AS (
 		INSERT INTO events (aggregate_type, aggregate_uid, version, event_type,
 				payload, process_uid, actor_uid)
 		SELECT item.command ->> 'kind', (item.command ->> 'uid')::uuid,
 				(item.command ->> 'version')::integer + event.ordinality::integer,
 				event.payload ->> 'eventType', event.payload,
 				(item.command ->> 'processUid')::uuid, (item.command ->> 'actor')::uuid
-		  FROM jsonb_array_elements(commands) WITH ORDINALITY AS item (command, n)
+		  FROM item
 		 CROSS JOIN LATERAL jsonb_array_elements(item.command -> 'events')
 			WITH ORDINALITY AS event (payload, ordinality)
 		 ORDER BY item.n, event.ordinality
-		RETURNING events.position)
-	SELECT min(s.position), max(s.position) INTO first_position, last_position FROM stored s;
-
-	INSERT INTO processed_commands (process_uid, user_uid, events)
-	SELECT (item.command ->> 'processUid')::uuid, (item.command ->> 'actor')::uuid,
-		item.command -> 'events'
-	  FROM jsonb_array_elements(commands) WITH ORDINALITY AS item (command, n)
-	 ORDER BY item.n;
+		RETURNING events.position, events.aggregate_type, events.payload)
+	SELECT array_agg(s.position ORDER BY s.position), array_agg(s.aggregate_type ORDER BY s.position),
+		array_agg(s.payload ORDER BY s.position)
+	  INTO positions, kinds, payloads
+	  FROM stored s;
 
 	-- In position order, each event through project(), except the events
 	-- of a run of consecutive ticket events, which are grouped by ticket.
 	-- Each group comes at the place of its first event, so it stays after
 	-- every event before the run and before every event after it.
-	FOR step IN
-		SELECT g.kind, array_agg(g.payload ORDER BY g.position) AS payloads,
-			array_agg(g.position ORDER BY g.position) AS positions
-		  FROM (SELECT e.aggregate_type AS kind, e.payload, e.position,
-				count(*) FILTER (WHERE e.aggregate_type <> 'ticket')
-					OVER (ORDER BY e.position) AS run,
-				CASE WHEN e.aggregate_type = 'ticket' THEN e.payload ->> 'aggregateUid'
-					ELSE e.position::text END AS grouping_key
-			  FROM events e
-			 WHERE e.position BETWEEN first_position AND last_position) g
-		 GROUP BY g.run, g.kind, g.grouping_key
-		 ORDER BY min(g.position)
-	LOOP
-		IF step.kind = 'ticket' THEN
-			PERFORM project_ticket_events(step.payloads, step.positions);
-		ELSE
-			PERFORM project(step.kind, step.payloads[1], step.positions[1]);
-		END IF;
-	END LOOP;
+	IF array_length(positions, 1) = 1 OR NOT 'ticket' = ANY (kinds) THEN
+		FOR i IN 1 .. coalesce(array_length(positions, 1), 0) LOOP
+			PERFORM project(kinds[i], payloads[i], positions[i]);
+		END LOOP;
+	ELSE
+		FOR step IN
+			SELECT g.kind, array_agg(g.payload ORDER BY g.position) AS payloads,
+				array_agg(g.position ORDER BY g.position) AS positions
+			  FROM (SELECT x.kind, x.payload, x.position,
+					count(*) FILTER (WHERE x.kind <> 'ticket') OVER (ORDER BY x.position) AS run,
+					CASE WHEN x.kind = 'ticket' THEN x.payload ->> 'aggregateUid'
+						ELSE x.position::text END AS grouping_key
+				  FROM unnest(positions, kinds, payloads) AS x (position, kind, payload)) g
+			 GROUP BY g.run, g.kind, g.grouping_key
+			 ORDER BY min(g.position)
+		LOOP
+			IF step.kind = 'ticket' THEN
+				PERFORM project_ticket_events(step.payloads, step.positions);
+			ELSE
+				PERFORM project(step.kind, step.payloads[1], step.positions[1]);
+			END IF;
+		END LOOP;
+	END IF;
 
 	-- PostgreSQL delivers identical notifications of one transaction once
 	-- (NOTIFY in its manual), so one call does what one per command did.
