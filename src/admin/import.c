@@ -1,6 +1,6 @@
 /*
  * perfimmo-admin import --tenant T [--company UID] [--as LOGIN]
- *     [--rejects FILE] [--lang fr|en] [--batch N] FILE...
+ *     [--rejects FILE] [--lang fr|en] [--batch N] [--one-by-one] FILE...
  *
  * Sends the commands of each FILE through the write API's pipeline, as
  * the user LOGIN (by default the tenant's only superUser): JSON Lines of
@@ -332,6 +332,7 @@ print_summary(struct import_session *session, bool interrupted, int refused_file
 struct options {
 	const char *tenant, *company, *login, *rejects, *lang;
 	int batch;
+	bool one_by_one;
 	int first_file;			/* index of the first FILE in argv */
 };
 
@@ -348,6 +349,11 @@ parse_options(int argc, char **argv, struct options *options)
 	memset(options, 0, sizeof(*options));
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
 		size_t k;
+		if (strcmp(argv[i], "--one-by-one") == 0) {
+			options->one_by_one = true;
+			i++;
+			continue;
+		}
 		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 			if (strcmp(argv[i], names[k]) == 0)
 				break;
@@ -366,7 +372,7 @@ parse_options(int argc, char **argv, struct options *options)
 	if (options->tenant == NULL || i >= argc || options->batch < 1 ||
 	    (options->lang != NULL && strcmp(options->lang, "fr") != 0 && strcmp(options->lang, "en") != 0)) {
 		admin_fail("usage: import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] "
-		    "[--lang fr|en] [--batch N] FILE...");
+		    "[--lang fr|en] [--batch N] [--one-by-one] FILE...");
 		return false;
 	}
 	return true;
@@ -384,6 +390,7 @@ open_session(struct admin *admin, const struct options *options, struct import_s
 	session->ctx.config = &admin->config;
 	session->english = options->lang != NULL && strcmp(options->lang, "en") == 0;
 	session->batch_max = options->batch;
+	session->one_by_one = options->one_by_one;
 	session->stop = &stop_requested;
 	strbuf_init(&session->pending_rejects);
 

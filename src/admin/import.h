@@ -36,6 +36,7 @@ struct import_session {
 	struct context ctx;		/* config, tenant and actor of every command */
 	bool english;
 	int batch_max;			/* commands per transaction */
+	bool one_by_one;		/* JSON Lines too are sent one command at a time (--one-by-one) */
 
 	bool batch_open;
 	long batch_commands;
@@ -61,8 +62,13 @@ bool import_send_line(struct import_session *session, const char *file,
     struct import_line *line);
 
 /*
- * Sends the COUNT LINES in one batch of their own, their processUids looked
- * up together first, then commits.  Returns false as import_send_line does.
+ * Sends the COUNT LINES, of one command each, in one batch of their own,
+ * their processUids looked up together first, then commits.  The appends
+ * are deferred and stored together (journal_batch_begin_deferred), unless
+ * the session sends one command at a time.  When storing them together
+ * fails, nothing of the batch is kept and its lines are sent again one
+ * command at a time, each on its own savepoint.  Returns false as
+ * import_send_line does.
  */
 bool import_send_chunk(struct import_session *session, const char *file,
     struct import_line *lines, size_t count);

@@ -109,14 +109,15 @@ record_reject(struct import_session *session, const char *file, const struct imp
 }
 
 
+/* Opens a batch unless one is open.  DEFERRED defers its appends (journal_batch_begin_deferred). */
 static bool
-open_batch(struct import_session *session)
+open_batch(struct import_session *session, bool deferred)
 {
 	struct error err;
 
 	if (session->batch_open)
 		return true;
-	if (!journal_batch_begin(&err)) {
+	if (!(deferred ? journal_batch_begin_deferred(&err) : journal_batch_begin(&err))) {
 		import_say(session, "perfimmo-admin: base de données : %s",
 		    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
 		return false;
@@ -173,18 +174,14 @@ raise_mirror(struct import_session *session)
 }
 
 
-bool
-import_commit(struct import_session *session)
+/* Commits the open batch, if any.  On failure its counts and rejects are dropped and ERR is set. */
+static bool
+commit_batch(struct import_session *session, struct error *err)
 {
-	struct error err;
-
 	if (!session->batch_open)
 		return true;
 	session->batch_open = false;
-	if (!journal_batch_commit(&err)) {
-		import_say(session, "perfimmo-admin: validation du lot impossible : %s",
-		    "perfimmo-admin: could not commit the batch: %s",
-		    session->english ? err.message_en : err.message_fr);
+	if (!journal_batch_commit(err)) {
 		memset(&session->pending, 0, sizeof(session->pending));
 		strbuf_reset(&session->pending_rejects);
 		return false;
@@ -194,6 +191,20 @@ import_commit(struct import_session *session)
 	memset(&session->pending, 0, sizeof(session->pending));
 	flush_rejects(session);
 	return true;
+}
+
+
+bool
+import_commit(struct import_session *session)
+{
+	struct error err;
+
+	if (commit_batch(session, &err))
+		return true;
+	import_say(session, "perfimmo-admin: validation du lot impossible : %s",
+	    "perfimmo-admin: could not commit the batch: %s",
+	    session->english ? err.message_en : err.message_fr);
+	return false;
 }
 
 
@@ -208,11 +219,16 @@ import_abort(struct import_session *session)
 }
 
 
-/* True for the outcomes where the database failed rather than the line. */
+/*
+ * True for the outcomes where the database failed rather than the line: a
+ * 503, or a 500 that left the batch's transaction aborted.  A 500 whose
+ * statement was rolled back to its savepoint, such as an append that
+ * PostgreSQL refused, only rejects its line.
+ */
 static bool
 is_fault(const struct command_outcome *out)
 {
-	return out->status >= 500;
+	return out->status >= 500 && (out->status != 500 || !journal_batch_usable());
 }
 
 
@@ -255,26 +271,26 @@ run_commands(struct import_session *session, struct import_line *line, long *sto
 }
 
 
-/* Sends LINE in the open batch; false on a database fault. */
+/* Sends LINE in the open batch and counts it; false on a database fault, with ERR set. */
 static bool
-send_in_batch(struct import_session *session, const char *file, struct import_line *line)
+run_line(struct import_session *session, const char *file, struct import_line *line,
+    struct error *err)
 {
 	bool grouped = line->count > 1;
 	long stored = 0, duplicates = 0;
-	struct error err;
 
 	if (line->rejected) {
 		record_reject(session, file, line);
 		return true;
 	}
-	if (grouped && !journal_group_mark(&err))
-		goto fault;
+	if (grouped && !journal_group_mark(err))
+		return false;
 	if (!run_commands(session, line, &stored, &duplicates)) {
-		err = line->err;
-		goto fault;
+		*err = line->err;
+		return false;
 	}
-	if (grouped && !(line->rejected ? journal_group_undo(&err) : journal_group_keep(&err)))
-		goto fault;
+	if (grouped && !(line->rejected ? journal_group_undo(err) : journal_group_keep(err)))
+		return false;
 
 	if (line->rejected)
 		record_reject(session, file, line);
@@ -283,11 +299,28 @@ send_in_batch(struct import_session *session, const char *file, struct import_li
 	else
 		session->pending.present++;
 	return true;
+}
 
-fault:
+
+static void
+say_fault(struct import_session *session, const char *file, const struct import_line *line,
+    const struct error *err)
+{
 	import_say(session, "perfimmo-admin: %s, ligne %ld : %s",
 	    "perfimmo-admin: %s, line %ld: %s", file, line->line,
-	    session->english ? err.message_en : err.message_fr);
+	    session->english ? err->message_en : err->message_fr);
+}
+
+
+/* Sends LINE in the open batch; false on a database fault, reported. */
+static bool
+send_in_batch(struct import_session *session, const char *file, struct import_line *line)
+{
+	struct error err;
+
+	if (run_line(session, file, line, &err))
+		return true;
+	say_fault(session, file, line, &err);
 	return false;
 }
 
@@ -296,7 +329,7 @@ bool
 import_send_line(struct import_session *session, const char *file,
     struct import_line *line)
 {
-	if (!open_batch(session) || !send_in_batch(session, file, line))
+	if (!open_batch(session, false) || !send_in_batch(session, file, line))
 		return false;
 	if (session->batch_commands >= session->batch_max)
 		return import_commit(session);
@@ -375,21 +408,132 @@ prefetch_chunk(struct import_line *lines, size_t count, struct error *err)
 }
 
 
+/* Opens a batch for a chunk and looks its processUids and streams up; false when reported. */
+static bool
+open_chunk(struct import_session *session, struct import_line *lines, size_t count, bool deferred)
+{
+	struct error err;
+
+	/* A sheet's rows may have left a batch of their own open. */
+	if (!import_commit(session) || !open_batch(session, deferred))
+		return false;
+	if (prefetch_chunk(lines, count, &err))
+		return true;
+	import_say(session, "perfimmo-admin: base de données : %s",
+	    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
+	return false;
+}
+
+
+/* Sends the lines of a chunk one command at a time, each on its own savepoint. */
+static bool
+send_chunk_one_by_one(struct import_session *session, const char *file,
+    struct import_line *lines, size_t count)
+{
+	bool ok = open_chunk(session, lines, count, false);
+
+	/* A stop request ends the chunk between two lines; what was sent is committed. */
+	for (size_t i = 0; ok && i < count && !*session->stop; i++)
+		ok = send_in_batch(session, file, &lines[i]);
+	return ok && import_commit(session);
+}
+
+
+enum chunk_outcome {
+	CHUNK_STORED,		/* committed */
+	CHUNK_FAULT,		/* a database fault, reported */
+	CHUNK_AGAIN,		/* the deferred appends failed: rolled back, to send one by one */
+};
+
+
+/*
+ * Sends the lines of a chunk in a batch whose appends are deferred
+ * (journal_batch_begin_deferred).  When those appends fail, the batch is
+ * rolled back with its counts and rejects, and ERR gives the reason.
+ */
+static enum chunk_outcome
+send_chunk_deferred(struct import_session *session, const char *file,
+    struct import_line *lines, size_t count, struct error *err)
+{
+	bool ok = true;
+
+	if (!open_chunk(session, lines, count, true))
+		return CHUNK_FAULT;
+	for (size_t i = 0; ok && i < count && !*session->stop; i++) {
+		ok = run_line(session, file, &lines[i], err);
+		if (!ok && !journal_batch_deferred_failed()) {
+			say_fault(session, file, &lines[i], err);
+			return CHUNK_FAULT;
+		}
+	}
+	if (ok && commit_batch(session, err))
+		return CHUNK_STORED;
+	if (!journal_batch_deferred_failed()) {
+		import_say(session, "perfimmo-admin: validation du lot impossible : %s",
+		    "perfimmo-admin: could not commit the batch: %s",
+		    session->english ? err->message_en : err->message_fr);
+		return CHUNK_FAULT;
+	}
+	import_abort(session);
+	return CHUNK_AGAIN;
+}
+
+
+/* Notes which LINES the mapping rejected, before they are sent. */
+static bool *
+note_mapping_rejects(const struct import_line *lines, size_t count)
+{
+	bool *rejected = calloc(count + 1, sizeof(*rejected));
+
+	if (rejected == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++)
+		rejected[i] = lines[i].rejected;
+	return rejected;
+}
+
+
+/* Brings LINES back to their state before they were sent: only the mapping's rejects stay. */
+static void
+restore_lines(struct import_line *lines, size_t count, const bool *mapping_rejected)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (mapping_rejected[i])
+			continue;
+		lines[i].rejected = false;
+		lines[i].column = NULL;
+		error_clear(&lines[i].err);
+	}
+}
+
+
 bool
 import_send_chunk(struct import_session *session, const char *file,
     struct import_line *lines, size_t count)
 {
 	struct error err;
-	bool ok;
+	enum chunk_outcome outcome;
+	bool *mapping_rejected;
 
-	ok = open_batch(session);
-	if (ok && !prefetch_chunk(lines, count, &err)) {
-		import_say(session, "perfimmo-admin: base de données : %s",
-		    "perfimmo-admin: database: %s", session->english ? err.message_en : err.message_fr);
-		ok = false;
+	if (session->one_by_one || count == 0)
+		return send_chunk_one_by_one(session, file, lines, count);
+
+	mapping_rejected = note_mapping_rejects(lines, count);
+	outcome = send_chunk_deferred(session, file, lines, count, &err);
+	if (outcome == CHUNK_AGAIN) {
+		/*
+		 * Nothing of the chunk is stored.  Sent again one command at a
+		 * time, each line gets the outcome it would have had alone.
+		 */
+		import_say(session, "perfimmo-admin: %s, lignes %ld à %ld : échec de l'enregistrement "
+		    "groupé (%s), nouvel envoi commande par commande",
+		    "perfimmo-admin: %s, lines %ld to %ld: storing them together failed (%s),"
+		    " sending them again one command at a time", file, lines[0].line,
+		    lines[count - 1].line, session->english ? err.message_en : err.message_fr);
+		restore_lines(lines, count, mapping_rejected);
 	}
-	/* A stop request ends the chunk between two lines; what was sent is committed. */
-	for (size_t i = 0; ok && i < count && !*session->stop; i++)
-		ok = send_in_batch(session, file, &lines[i]);
-	return ok && import_commit(session);
+	free(mapping_rejected);
+	if (outcome == CHUNK_AGAIN)
+		return send_chunk_one_by_one(session, file, lines, count);
+	return outcome == CHUNK_STORED;
 }

@@ -35,8 +35,10 @@ usage(FILE *out)
 	    "  maintenance off --tenant T               accept the tenant's writes again\n"
 	    "  maintenance status [--tenant T]          list tenants with on or off\n"
 	    "  import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] [--lang fr|en]\n"
-	    "         [--batch N] FILE...             send the commands of JSON Lines files and\n"
-	    "                                           onboarding sheets (CSV) through the write API\n"
+	    "         [--batch N] [--one-by-one] FILE...\n"
+	    "                                           send the commands of JSON Lines files and\n"
+	    "                                           onboarding sheets (CSV) through the write API;\n"
+	    "                                           --one-by-one stores JSON Lines one at a time\n"
 	    "  -c FILE   configuration file (default %s)\n",
 	    CONFIG_DEFAULT_PATH);
 }

@@ -56,11 +56,12 @@ facts_exists(const char *sql, int nparams, const char *const *params, bool *foun
 
 
 /*
- * Agencies found in the read table during the current journal batch, each
- * with the company that created it.  An agency stays in the stream of the
- * company that created it, so an entry stays valid until the batch drops its
- * state (journal_batch_epoch), which a rollback of that company does.
- * Agencies not found are not kept: a later command may create them.
+ * Agencies found in the read table during the journal batches of the
+ * process, each with the company that created it.  An agency stays in the
+ * stream of the company that created it, so an entry stays valid until a
+ * batch drops its state (journal_batch_epoch), which a rollback of that
+ * company does.  Agencies not found are not kept: a later command may
+ * create them.
  */
 #define KNOWN_AGENCIES_MAX 256
 

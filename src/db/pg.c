@@ -26,6 +26,8 @@ static PGresult *prefetched;
  * connection N records N, so after a reconnection it is prepared again.
  */
 static unsigned long connection_serial;
+/* See pg_set_before_statement(); NULL while it runs, so that its own statements skip it. */
+static pg_before_statement before_statement;
 
 
 void
@@ -431,6 +433,29 @@ start_attempt(int attempt, bool *idle, struct error *err)
 }
 
 
+void
+pg_set_before_statement(pg_before_statement hook)
+{
+	before_statement = hook;
+}
+
+
+static bool
+run_before_statement(const struct pg_statement *statement, int nparams,
+    const char *const *values, struct error *err)
+{
+	pg_before_statement hook = before_statement;
+	bool ok;
+
+	if (hook == NULL)
+		return true;
+	before_statement = NULL;
+	ok = hook(statement, nparams, values, err);
+	before_statement = hook;
+	return ok;
+}
+
+
 /*
  * A connection the server closed while idle (restart, pg_terminate_backend)
  * is only noticed by the next statement.  Outside a transaction nothing was
@@ -449,6 +474,8 @@ query(struct pg_statement *statement, const char *sql, int nparams,
 		return result;
 	PQclear(result);
 	result = NULL;
+	if (!run_before_statement(statement, nparams, values, err))
+		return NULL;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		start = start_attempt(attempt, &idle, err);
@@ -501,6 +528,8 @@ pg_pipeline(const struct pg_pipelined *statements, int count, PGresult **results
 
 	if (count > PG_PIPELINE_MAX)
 		abort();
+	if (!run_before_statement(NULL, 0, NULL, err))
+		return false;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		for (int i = 0; i < count; i++) {
 			steps[i] = (struct step){statements[i].statement, statements[i].sql,

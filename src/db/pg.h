@@ -108,6 +108,20 @@ bool pg_last_sqlstate_is(const char *state);
 const char *pg_sqlstate(const PGresult *result);
 
 /*
+ * A function run before each statement of pg_query, pg_query_prepared,
+ * pg_exec and pg_pipeline: STATEMENT is the named statement about to run
+ * (NULL for plain SQL and for pipelines) with its NPARAMS VALUES.  It may
+ * run statements of its own, which do not call it again.  When it returns
+ * false with ERR set, the statement is not sent and fails with ERR.  A
+ * journal batch uses it to send its deferred appends first.
+ */
+typedef bool (*pg_before_statement)(const struct pg_statement *statement, int nparams,
+    const char *const *values, struct error *err);
+
+/* Sets the function run before each statement; NULL removes it. */
+void pg_set_before_statement(pg_before_statement hook);
+
+/*
  * Switches to the tenant's own database role and schema for one request,
  * and back.  The tenant's role is the only one with rights on its schema,
  * so a query of this request cannot reach another tenant.  The switch is

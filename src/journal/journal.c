@@ -8,6 +8,7 @@
 #include "db/pg.h"
 #include "journal.h"
 #include "journal_batch.h"
+#include "journal_deferred.h"
 #include "upcast.h"
 
 /* True while a batch transaction is open: commands then use savepoints. */
@@ -227,7 +228,7 @@ journal_batch_begin(struct error *err)
 {
 	if (!pg_exec("BEGIN", 0, NULL, err))
 		return false;
-	if (!take_command_lock(err)) {
+	if (!take_command_lock(err) || !batch_start(err)) {
 		journal_batch_rollback();
 		return false;
 	}
@@ -237,11 +238,51 @@ journal_batch_begin(struct error *err)
 
 
 bool
+journal_batch_begin_deferred(struct error *err)
+{
+	if (!journal_batch_begin(err))
+		return false;
+	deferred_start(&stream_statement);
+	return true;
+}
+
+
+bool
+journal_batch_deferred_failed(void)
+{
+	return deferred_failed();
+}
+
+
+bool
+journal_batch_usable(void)
+{
+	struct error ignored;
+	PGconn *conn = pg_connection(&ignored);
+
+	return batch_open && conn != NULL && PQtransactionStatus(conn) == PQTRANS_INTRANS;
+}
+
+
+bool
 journal_batch_commit(struct error *err)
 {
+	bool committed;
+
+	/* Deferred appends that fail leave nothing to commit. */
+	if (!deferred_send(err)) {
+		journal_batch_rollback();
+		return false;
+	}
 	batch_open = false;
-	batch_forget();
-	return journal_commit(err);
+	committed = journal_commit(err);
+
+	/* Kept streams outlive a commit, but not a COMMIT whose outcome is unknown. */
+	if (committed)
+		batch_end();
+	else
+		batch_forget();
+	return committed;
 }
 
 
@@ -568,7 +609,7 @@ journal_append_commit(const char *aggregate_type, const char *aggregate_uid,
 	params[4] = process_uid;
 	params[5] = actor_uid != NULL && actor_uid[0] != '\0' ? actor_uid : NULL;
 	if (batch_open)
-		return batch_append(params, stored, err);
+		return batch_append(params, events, stored, err);
 	if (unlocked_structure[0] != '\0')
 		return append_commit_unlocked(params, stored, err);
 

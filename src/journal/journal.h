@@ -38,6 +38,26 @@ bool journal_batch_commit(struct error *err);
 void journal_batch_rollback(void);
 
 /*
+ * A batch whose appends are deferred.  A command that its decision accepts
+ * counts as appended at once.  The appends go to PostgreSQL together, in
+ * one statement (journal_append_batch), before the next statement that may
+ * read what they write, or at journal_batch_commit.  No command has a
+ * savepoint of its own, so when that statement fails the whole batch is
+ * lost.  journal_batch_deferred_failed is then true: roll the batch back
+ * and run its commands again in a batch of journal_batch_begin, where the
+ * failing command fails alone.
+ */
+bool journal_batch_begin_deferred(struct error *err);
+bool journal_batch_deferred_failed(void);
+
+/*
+ * True while the open batch's transaction can go on: no statement failed
+ * in it, or the last failure was rolled back to its savepoint (a failed
+ * append).  After any other failure the transaction is aborted.
+ */
+bool journal_batch_usable(void);
+
+/*
  * Inside a batch: looks the COUNT processUids of the coming commands up
  * in one query, so that the commands whose uid is not yet accepted skip
  * their own look-up (journal_batch.h lists what else a batch saves).
@@ -53,10 +73,12 @@ bool journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[
     size_t count, struct error *err);
 
 /*
- * Identifies what a batch keeps in memory: 0 outside a batch, else a
- * number that changes whenever the batch ends or drops its kept streams
- * (a rollback inside it).  Callers that keep facts read under the batch's
- * lock keep them only while the number stays the same.
+ * Identifies what batches keep in memory: 0 outside a batch, else a
+ * number that changes whenever a batch drops its kept streams (a rollback
+ * inside it, or of it).  A committed batch keeps it for the next batch of
+ * the process.  Callers that keep facts read under a batch's lock keep
+ * them only while the number stays the same, and only facts that no later
+ * command can change, since other writers may come between two batches.
  */
 unsigned long journal_batch_epoch(void);
 
@@ -90,7 +112,7 @@ bool journal_begin_command(const char *process_uid, const char *kind, const char
  * Like journal_begin_command, for a command that decides from its own
  * stream and from structure facts only (a ticket command): reads without
  * the lock, and without a transaction.  journal_append_commit then takes
- * the lock in its own round trip, and answers JOURNAL_CONFLICT when the
+ * the lock in its own round trip, and returns JOURNAL_CONFLICT when the
  * stream or any structure fact moved meanwhile; the caller then decides
  * again with journal_begin_command.  Inside a batch, same as
  * journal_begin_command.

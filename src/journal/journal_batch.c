@@ -1,4 +1,4 @@
-/* Kept streams, prefetched processUids and pipelined appends of a journal batch. */
+/* Prefetched processUids and streams, and pipelined appends of a journal batch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,19 +6,8 @@
 #include "common/log.h"
 #include "db/pg.h"
 #include "journal_batch.h"
-
-/* Streams kept at once; past it they are all dropped, a batch rarely needs more. */
-#define KEPT_MAX 512
-
-struct kept_stream {
-	char kind[24];
-	char uid[37];
-	int version;
-	struct json_object *events;
-};
-
-static struct kept_stream kept[KEPT_MAX];
-static size_t kept_count;
+#include "journal_deferred.h"
+#include "journal_kept.h"
 
 /* Sorted processUids the last prefetch found absent; USED marks those appended since. */
 static char (*new_uids)[37];
@@ -35,31 +24,6 @@ static bool *absent_used;
 static size_t absent_count;
 
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
-static unsigned long epoch = 1;		/* see journal_batch_epoch(); never 0 */
-
-
-static struct kept_stream *
-find_kept(const char *kind, const char *uid)
-{
-	for (size_t i = 0; i < kept_count; i++)
-		if (strcmp(kept[i].uid, uid) == 0 && strcmp(kept[i].kind, kind) == 0)
-			return &kept[i];
-	return NULL;
-}
-
-
-/* A new array holding references to the events of SOURCE. */
-static struct json_object *
-array_copy(struct json_object *source)
-{
-	size_t count = json_object_array_length(source);
-	struct json_object *copy = json_object_new_array_ext((int)count);
-
-	for (size_t i = 0; i < count; i++)
-		json_object_array_add(copy, json_object_get(json_object_array_get_idx(source, i)));
-	return copy;
-}
-
 
 static int
 compare_keys(const void *a, const void *b)
@@ -83,67 +47,57 @@ static char (*find_absent(const char *kind, const char *uid))[64]
 struct json_object *
 batch_stream_get(const char *kind, const char *uid, int *version)
 {
-	struct kept_stream *stream = find_kept(kind, uid);
+	struct json_object *events = kept_get(kind, uid, version);
 	char (*none)[64];
 
-	if (stream == NULL) {
-		none = find_absent(kind, uid);
-		if (none == NULL || absent_used[none - absent])
-			return NULL;
-		*version = 0;
-		return json_object_new_array();
-	}
-	*version = stream->version;
-	return array_copy(stream->events);
+	if (events != NULL)
+		return events;
+	none = find_absent(kind, uid);
+	if (none == NULL || absent_used[none - absent])
+		return NULL;
+	*version = 0;
+	return json_object_new_array();
+}
+
+
+/* Records that KIND/UID, if the prefetch found it without events, may have some now. */
+static void
+mark_absent_used(const char *kind, const char *uid)
+{
+	char (*none)[64] = find_absent(kind, uid);
+
+	if (none != NULL)
+		absent_used[none - absent] = true;
 }
 
 
 void
 batch_stream_keep(const char *kind, const char *uid, int version, struct json_object *events)
 {
-	struct kept_stream *stream = find_kept(kind, uid);
-	char (*none)[64] = find_absent(kind, uid);
-
-	if (none != NULL)
-		absent_used[none - absent] = true;
-
-	if (stream == NULL) {
-		if (kept_count == KEPT_MAX)
-			batch_forget_streams();
-		stream = &kept[kept_count++];
-		snprintf(stream->kind, sizeof(stream->kind), "%s", kind);
-		snprintf(stream->uid, sizeof(stream->uid), "%s", uid);
-	} else {
-		json_object_put(stream->events);
-	}
-	stream->version = version;
-	stream->events = array_copy(events);
+	mark_absent_used(kind, uid);
+	kept_keep(kind, uid, version, events);
 }
 
 
 unsigned long
 batch_epoch(void)
 {
-	return epoch;
+	return kept_epoch();
 }
 
 
 void
 batch_forget_streams(void)
 {
-	epoch++;
-	if (epoch == 0)
-		epoch = 1;
-	for (size_t i = 0; i < kept_count; i++)
-		json_object_put(kept[i].events);
-	kept_count = 0;
+	kept_forget();
 }
 
 
-void
-batch_forget(void)
+/* Drops what one batch prefetched and deferred. */
+static void
+forget_batch_state(void)
 {
-	batch_forget_streams();
+	deferred_stop();
 	free(absent);
 	free(absent_used);
 	absent = NULL;
@@ -154,6 +108,29 @@ batch_forget(void)
 	new_uids = NULL;
 	used = NULL;
 	new_count = 0;
+}
+
+
+bool
+batch_start(struct error *err)
+{
+	forget_batch_state();
+	return kept_check(err);
+}
+
+
+void
+batch_end(void)
+{
+	forget_batch_state();
+}
+
+
+void
+batch_forget(void)
+{
+	kept_forget();
+	forget_batch_state();
 }
 
 
@@ -174,8 +151,8 @@ batch_process_uid_is_new(const char *uid)
 }
 
 
-static void
-mark_used(const char *uid)
+void
+batch_process_uid_used(const char *uid)
 {
 	char (*found)[37] = new_count > 0 ?
 	    bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_uids) : NULL;
@@ -306,27 +283,12 @@ journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37], 
 static void
 keep_appended(const char *kind, const char *uid, int expected, const char *stored)
 {
-	struct kept_stream *stream = find_kept(kind, uid);
-	struct json_object *events;
-	size_t count;
+	struct json_object *events = json_tokener_parse(stored);
 
-	if (stream == NULL ? expected != 0 : stream->version != expected)
-		return;
-	events = json_tokener_parse(stored);
-	if (events == NULL || !json_object_is_type(events, json_type_array)) {
-		json_object_put(events);
-		batch_forget_streams();
-		return;
-	}
-	count = json_object_array_length(events);
-	if (stream == NULL) {
-		batch_stream_keep(kind, uid, expected + (int)count, events);
-	} else {
-		for (size_t i = 0; i < count; i++)
-			json_object_array_add(stream->events,
-			    json_object_get(json_object_array_get_idx(events, i)));
-		stream->version = expected + (int)count;
-	}
+	if (events == NULL || !json_object_is_type(events, json_type_array))
+		kept_forget();
+	else
+		kept_extend(kind, uid, expected, events);
 	json_object_put(events);
 }
 
@@ -358,13 +320,21 @@ send_pipeline(PGconn *conn, const char *const params[6])
 
 
 enum journal_append_result
-batch_append(const char *const params[6], struct strbuf *stored, struct error *err)
+batch_append(const char *const params[6], struct json_object *events, struct strbuf *stored,
+    struct error *err)
 {
-	PGconn *conn = pg_connection(err);
+	PGconn *conn;
 	PGresult *savepoint, *append, *release, *sync;
 	enum journal_append_result outcome = JOURNAL_FAILED;
 	size_t mark = stored->len;
 
+	if (deferred_active()) {
+		outcome = deferred_add(params, events, stored, err);
+		if (outcome == JOURNAL_APPENDED)
+			mark_absent_used(params[0], params[1]);
+		return outcome;
+	}
+	conn = pg_connection(err);
 	if (conn == NULL)
 		return JOURNAL_FAILED;
 	if (!send_pipeline(conn, params)) {
@@ -396,7 +366,8 @@ batch_append(const char *const params[6], struct strbuf *stored, struct error *e
 		log_error("could not leave pipeline mode: %s", PQerrorMessage(conn));
 
 	if (outcome == JOURNAL_APPENDED) {
-		mark_used(params[4]);
+		mark_absent_used(params[0], params[1]);
+		batch_process_uid_used(params[4]);
 		keep_appended(params[0], params[1], atoi(params[2]), stored->data + mark);
 	}
 	return outcome;

@@ -13,6 +13,12 @@ connection and prints p50 and p99 in milliseconds. Each request carries a
 never-sent `bench` parameter so the Redis view cache never answers it.
 Run it again on the same stack to time a second import (every line already
 present) and the reads again.
+
+For each file it also prints the CPU time of the import process and of its
+PostgreSQL backend (utime + stime of /proc/PID/stat, the backend found by
+its application_name in pg_stat_activity and read every 0.1 s until it
+exits), per command, and the load average before and after. --admin runs
+another build of perfimmo-admin, to compare two versions back to back.
 """
 
 import argparse
@@ -23,6 +29,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -48,6 +55,55 @@ def admin(env, *args, timeout=600):
                           text=True, timeout=timeout, check=True).stdout
 
 
+def load_average():
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
+def cpu_seconds(pid):
+    """utime + stime of process PID in seconds, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def import_backend_pid(env):
+    """PID of the backend serving a running perfimmo-admin import, or None."""
+    result = subprocess.run(["psql", "-X", "-A", "-t", env["PERFIMMO_ADMIN_DATABASE"], "-c",
+                             "SELECT pid FROM pg_stat_activity"
+                             " WHERE application_name = 'perfimmo-admin import'"],
+                            capture_output=True, text=True, timeout=60)
+    pids = result.stdout.split()
+    return int(pids[0]) if len(pids) == 1 else None
+
+
+def run_measured(env, command):
+    """Runs COMMAND (an import); returns (result, seconds, its CPU s, its backend's CPU s or None)."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        backend, client_cpu, backend_cpu = None, 0.0, None
+        # Bounded by the import's own time-out of 6 hours, in turns of 0.1 s.
+        for _ in range(6 * 3600 * 10):
+            client_cpu = cpu_seconds(process.pid) or client_cpu
+            if backend is None:
+                backend = import_backend_pid(env)
+            if backend is not None:
+                backend_cpu = cpu_seconds(backend) or backend_cpu
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+        process.wait(timeout=60)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
+    return result, seconds, client_cpu, backend_cpu
+
+
 def prepare_tenant(env):
     if TENANT not in admin(env, "tenant", "list").split():
         admin(env, "tenant", "create", TENANT, "--host", HOST)
@@ -58,6 +114,7 @@ def prepare_tenant(env):
 
 def import_set(env, folder):
     total_commands, total_seconds = 0, 0.0
+    print(f"load average before: {load_average()}", flush=True)
     for line in open(os.path.join(folder, "manifest.tsv"), encoding="utf-8"):
         if line.startswith("#") or not line.strip():
             continue
@@ -68,20 +125,22 @@ def import_set(env, folder):
         if login != "-":
             command += ["--as", login]
         command.append(os.path.join(folder, name))
-        started = time.monotonic()
-        result = subprocess.run(command, capture_output=True, text=True, timeout=6 * 3600)
-        seconds = time.monotonic() - started
+        result, seconds, client_cpu, backend_cpu = run_measured(env, command)
         match = SUMMARY.search(result.stderr)
         if match is None:
             raise SystemExit(f"bench: import of {name} failed: {result.stderr[-1000:]}")
         accepted, present, rejected, commands = map(int, match.groups())
         total_commands += commands
         total_seconds += seconds
+        per_command = 1000 / max(commands, 1)
+        backend_text = "backend CPU ?" if backend_cpu is None else \
+            f"backend CPU {backend_cpu:7.1f} s ({backend_cpu * per_command:.3f} ms/command)"
         print(f"import {name:22s} {seconds:8.1f} s  lines accepted {accepted:7d}  present {present:7d}"
-              f"  rejected {rejected:3d}  {commands:7d} commands  {commands / seconds:6.0f} commands/s",
-              flush=True)
+              f"  rejected {rejected:3d}  {commands:7d} commands  {commands / seconds:6.0f} commands/s"
+              f"  import CPU {client_cpu:6.1f} s  {backend_text}", flush=True)
     print(f"import total             {total_seconds:8.1f} s  {total_commands} commands  "
           f"{total_commands / total_seconds:.0f} commands/s", flush=True)
+    print(f"load average after: {load_average()}", flush=True)
 
 
 def sample(env, sql):
@@ -154,8 +213,13 @@ def main():
     parser.add_argument("--tenant", default=TENANT,
                         help="tenant to import into, created when missing (default: bench);"
                         " a new name gives an import of new data only")
+    parser.add_argument("--admin", help="perfimmo-admin command to import with, such as"
+                        " 'BUILD/perfimmo-admin -c CONF' (default: PERFIMMO_ADMIN of the env file);"
+                        " the tenant is created with it too, so with its sql_dir")
     args = parser.parse_args()
     env = read_env_file(args.env)
+    if args.admin:
+        env["PERFIMMO_ADMIN"] = args.admin
     set_tenant(args.tenant)
 
     folder = os.path.join(TOP, "var", "datasets", args.size)

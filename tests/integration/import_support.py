@@ -3,6 +3,7 @@ reading its summary and reject file, and a tenant of its own for the demo set.
 """
 
 import csv
+import os
 import re
 import shlex
 import subprocess
@@ -32,14 +33,24 @@ class Outcome:
 
 
 def run_import(env, tenant, *files, company=None, login=None, rejects=None, lang=None,
-               timeout=600):
-    command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", tenant]
+               options=(), frozen_at=None, timeout=600):
+    """Run perfimmo-admin import; FROZEN_AT ("YYYY-MM-DD hh:mm:ss" UTC) stops its
+    clock there (faketime), so that two runs store the same sentDate values."""
+    command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", tenant, *options]
     for option, value in (("--company", company), ("--as", login), ("--rejects", rejects),
                           ("--lang", lang)):
         if value is not None:
             command += [option, str(value)]
     command += [str(f) for f in files]
-    return Outcome(subprocess.run(command, capture_output=True, text=True, timeout=timeout))
+    environment = None
+    if frozen_at is not None:
+        command = ["faketime", "-f", frozen_at] + command
+        environment = dict(os.environ, FAKETIME_DONT_FAKE_MONOTONIC="1")
+        # libfaketime is preloaded before the AddressSanitizer runtime of the sanitizer pass.
+        environment["ASAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"),
+                                                             "verify_asan_link_order=0"]))
+    return Outcome(subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                  env=environment))
 
 
 def read_rejects(path):
