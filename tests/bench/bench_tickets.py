@@ -11,6 +11,9 @@ fulltext list page (one of four terms drawn at random, then each
 term on its own: about 10 000, 100, 2 000 and 340 matches on the set of
 tests/data/gen_tickets.py), a ticket detail, the stats of one agency and an
 export page of 1 000 items of one agency.
+It also prints the CPU time per request of the API's workers and of their
+PostgreSQL backends (from /proc, so the stack must run on this machine),
+which other jobs on a shared machine disturb less than latencies.
 GET responses go through the Redis view cache, so each request carries an
 extra parameter with a value never sent before (`bench=RUN-N`, RUN being
 the start time of the run), which the handlers ignore but the cache key
@@ -20,6 +23,7 @@ agencies and tickets are drawn with a fixed seed from the tenant's tables.
 
 import argparse
 import calendar
+import os
 import random
 import statistics
 import subprocess
@@ -60,6 +64,30 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def api_processes(env):
+    """PIDs of the API's workers and of their PostgreSQL backends, whose CPU
+    time the run reads from /proc: the stack must run on this machine."""
+    with open(env["PERFIMMO_API_PID_FILE"]) as pid_file:
+        master = pid_file.read().strip()
+    with open(f"/proc/{master}/task/{master}/children") as children:
+        workers = children.read().split()
+    backends = sample(env, "SELECT pid FROM pg_stat_activity WHERE application_name = 'perfimmo-api'")
+    if len(backends) != len(workers):
+        print(f"bench: {len(workers)} API workers but {len(backends)} PostgreSQL backends:"
+              " the CPU figures miss some", file=sys.stderr)
+    return workers, backends
+
+
+def cpu_ms(pids):
+    """User and system CPU time of PIDS, summed, in milliseconds."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])    # utime and stime, fields 14 and 15
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env", required=True)
@@ -98,11 +126,19 @@ def main():
     }
     if args.only is not None:
         kinds = {name: path_of for name, path_of in kinds.items() if args.only in name}
-    print(f"{len(tickets)} sampled tickets, {len(agencies)} agencies, {args.requests} requests each")
+    # Workers connect to PostgreSQL at their first request.
+    for _ in range(20):
+        connection.request("GET", f"/api/v1/tickets/{tickets[0]}?bench=warm-up-{time.time_ns()}",
+                           headers=headers)
+        connection.getresponse().read()
+    workers, backends = api_processes(env)
+    print(f"{len(tickets)} sampled tickets, {len(agencies)} agencies, {args.requests} requests each;"
+          f" CPU of {len(workers)} API workers and {len(backends)} PostgreSQL backends")
     run = time.time_ns()
     serial = 0
     for name, path_of in kinds.items():
         timings = []
+        worker_cpu, backend_cpu = cpu_ms(workers), cpu_ms(backends)
         for _ in range(args.requests):
             serial += 1
             path = path_of()
@@ -114,7 +150,10 @@ def main():
             timings.append((time.perf_counter() - started) * 1000)
             if reply.status not in (200, 206):
                 raise SystemExit(f"bench: {path} gave {reply.status}")
-        print(f"{name:45s} p50 {statistics.median(timings):7.1f} ms   p99 {percentile(timings, 0.99):7.1f} ms")
+        worker_cpu = (cpu_ms(workers) - worker_cpu) / args.requests
+        backend_cpu = (cpu_ms(backends) - backend_cpu) / args.requests
+        print(f"{name:45s} p50 {statistics.median(timings):7.1f} ms   p99 {percentile(timings, 0.99):7.1f} ms"
+              f"   CPU/request: API {worker_cpu:5.1f} ms, PostgreSQL {backend_cpu:5.1f} ms")
 
 
 if __name__ == "__main__":
