@@ -59,12 +59,12 @@ where_clause(struct context *ctx, const struct ticket_filter *filter, bool with_
 }
 
 
-/* The list and the export share everything but the view, the order, the size and the aggregations. */
+/* The list and the export share everything but the item, the order, the size and the aggregations. */
 struct listing {
 	unsigned max;
 	bool active_providers;
 	bool aggregations;
-	const char *view;		/* SQL function of the item view */
+	const char *item;		/* SQL of the item of the ticket_facets row `t` */
 	const char *order;
 };
 
@@ -78,7 +78,6 @@ serve_listing(struct context *ctx, const struct listing *listing)
 	struct query *query;
 	struct strbuf aggregations;
 	struct error err;
-	char item[64];
 	bool ok;
 
 	page_begin(&page, ctx->req, listing->max);
@@ -94,10 +93,9 @@ serve_listing(struct context *ctx, const struct listing *listing)
 		    &aggregations, &err);
 	} else if (ok) {
 		sql_builder_init(&sql);
-		strbuf_puts(&sql.sql, "FROM tickets t");
+		strbuf_puts(&sql.sql, "FROM ticket_facets t");
 		where_clause(ctx, &filter, true, &sql);
-		snprintf(item, sizeof(item), "%s(t)", listing->view);
-		ok = fetch_page(&page, &sql, item, listing->order, &err);
+		ok = fetch_page(&page, &sql, listing->item, listing->order, &err);
 		sql_builder_free(&sql);
 	}
 
@@ -115,8 +113,7 @@ serve_listing(struct context *ctx, const struct listing *listing)
 void
 ticket_list_get(void *context)
 {
-	static const struct listing list = {LIST_MAX, true, true, "ticket_query_view",
-	    "t.created DESC, t.uid"};
+	static const struct listing list = {LIST_MAX, true, true, NULL, NULL};
 
 	serve_listing(context, &list);
 }
@@ -125,8 +122,10 @@ ticket_list_get(void *context)
 void
 ticket_export_get(void *context)
 {
-	static const struct listing export = {EXPORT_MAX, true, false, "ticket_export_view",
-	    "t.created, t.uid"};
+	/* Only the rows of the page, after the sort and LIMIT, read their ticket. */
+	static const struct listing export = {EXPORT_MAX, true, false,
+	    "SELECT item FROM tickets x CROSS JOIN LATERAL ticket_export_item(x) AS item"
+	    " WHERE x.uid = t.uid", "t.created, t.uid"};
 
 	serve_listing(context, &export);
 }
@@ -146,6 +145,46 @@ format_frequency(unsigned long tickets, long days, char out[32])
 }
 
 
+/*
+ * Builds the stats statement, whose one row is (lastSevenDays, lastMonth,
+ * currentMonth, N, D) with N and D those of byDay.  It reads the tickets
+ * that match every filter but `from` and `to` once: newTickets counts them
+ * all, byDay those that also match `from` and `to`.  Months and days are
+ * those of the tenant's time zone.
+ */
+static void
+build_stats_statement(struct context *ctx, const struct ticket_filter *filter,
+    struct sql_builder *sql)
+{
+	int tz;
+
+	strbuf_puts(&sql->sql, "SELECT last_seven_days, last_month, current_month, n, coalesce(");
+	sql_builder_param(sql, filter->has_to ? filter->to : NULL, NULL);
+	strbuf_puts(&sql->sql, "::date, today) - coalesce(");
+	sql_builder_param(sql, filter->has_from ? filter->from : NULL, NULL);
+	strbuf_puts(&sql->sql, "::date, (first AT TIME ZONE ");
+	sql_builder_param(sql, ctx->tenant.timezone, NULL);
+	tz = sql->count;
+	strbuf_printf(&sql->sql, ")::date, today) + 1"
+	    " FROM (SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
+	    "  AND t.created <= now()) AS last_seven_days,"
+	    " count(*) FILTER (WHERE t.created >= m.last AND t.created < m.current) AS last_month,"
+	    " count(*) FILTER (WHERE t.created >= m.current AND t.created <= now()) AS current_month,"
+	    " (now() AT TIME ZONE $%d)::date AS today", tz);
+
+	strbuf_puts(&sql->sql, ", count(*) FILTER (WHERE true");
+	ticket_filter_dates(filter, ctx->tenant.timezone, sql);
+	strbuf_puts(&sql->sql, ") AS n, min(t.created) FILTER (WHERE true");
+	ticket_filter_dates(filter, ctx->tenant.timezone, sql);
+	strbuf_printf(&sql->sql, ") AS first"
+	    " FROM (SELECT date_trunc('month', now() AT TIME ZONE $%d) AT TIME ZONE $%d AS current,"
+	    " (date_trunc('month', now() AT TIME ZONE $%d) - interval '1 month') AT TIME ZONE $%d AS last) m,"
+	    " ticket_facets t", tz, tz, tz, tz);
+	where_clause(ctx, filter, false, sql);
+	strbuf_puts(&sql->sql, ") x");
+}
+
+
 void
 ticket_stats_get(void *opaque)
 {
@@ -155,11 +194,9 @@ ticket_stats_get(void *opaque)
 	struct query *query;
 	struct strbuf body;
 	struct error err;
-	PGresult *counts = NULL, *frequency = NULL;
+	PGresult *result;
 	char by_day[32];
-	int tz;
 
-	strbuf_init(&body);
 	query = query_parse(ctx->req->query, &err);
 	if (query == NULL || !ticket_filter_parse(query, false, &filter, &err)) {
 		response_error(ctx->req, &err);
@@ -167,49 +204,23 @@ ticket_stats_get(void *opaque)
 		return;
 	}
 
-	/* newTickets ignore from and to. Months and days are those of the tenant's time zone. */
 	sql_builder_init(&sql);
-	strbuf_puts(&sql.sql, "SELECT count(*) FILTER (WHERE t.created >= now() - interval '168 hours'"
-	    " AND t.created <= now()), count(*) FILTER (WHERE t.created >= m.last AND t.created < m.current),"
-	    " count(*) FILTER (WHERE t.created >= m.current AND t.created <= now())"
-	    " FROM (SELECT date_trunc('month', now() AT TIME ZONE ");
-	sql_builder_param(&sql, ctx->tenant.timezone, NULL);
-	tz = sql.count;
-	strbuf_printf(&sql.sql, ") AT TIME ZONE $%d AS current, (date_trunc('month', now() AT TIME ZONE $%d)"
-	    " - interval '1 month') AT TIME ZONE $%d AS last) m, tickets t", tz, tz, tz);
-	where_clause(ctx, &filter, false, &sql);
-	counts = run(&sql, &err);
+	build_stats_statement(ctx, &filter, &sql);
+	result = run(&sql, &err);
 	sql_builder_free(&sql);
 
-	if (counts != NULL) {
-		sql_builder_init(&sql);
-		strbuf_puts(&sql.sql, "SELECT n, coalesce(");
-		sql_builder_param(&sql, filter.has_to ? filter.to : NULL, NULL);
-		strbuf_puts(&sql.sql, "::date, today) - coalesce(");
-		sql_builder_param(&sql, filter.has_from ? filter.from : NULL, NULL);
-		strbuf_puts(&sql.sql, "::date, (first AT TIME ZONE ");
-		sql_builder_param(&sql, ctx->tenant.timezone, NULL);
-		tz = sql.count;
-		strbuf_printf(&sql.sql, ")::date, today) + 1 FROM (SELECT count(*) AS n, min(t.created) AS first,"
-		    " (now() AT TIME ZONE $%d)::date AS today FROM tickets t", tz);
-		where_clause(ctx, &filter, true, &sql);
-		strbuf_puts(&sql.sql, ") x");
-		frequency = run(&sql, &err);
-		sql_builder_free(&sql);
-	}
-
-	if (counts == NULL || frequency == NULL) {
+	strbuf_init(&body);
+	if (result == NULL) {
 		response_error(ctx->req, &err);
 	} else {
-		format_frequency(strtoul(PQgetvalue(frequency, 0, 0), NULL, 10),
-		    strtol(PQgetvalue(frequency, 0, 1), NULL, 10), by_day);
+		format_frequency(strtoul(PQgetvalue(result, 0, 3), NULL, 10),
+		    strtol(PQgetvalue(result, 0, 4), NULL, 10), by_day);
 		strbuf_printf(&body, "{\"newTickets\":{\"lastSevenDays\":%s,\"lastMonth\":%s,"
 		    "\"currentMonth\":%s},\"ticketCreationFrequency\":{\"byDay\":%s}}",
-		    PQgetvalue(counts, 0, 0), PQgetvalue(counts, 0, 1), PQgetvalue(counts, 0, 2), by_day);
+		    PQgetvalue(result, 0, 0), PQgetvalue(result, 0, 1), PQgetvalue(result, 0, 2), by_day);
 		response_raw(ctx->req, 200, body.data, body.len);
 	}
-	PQclear(counts);
-	PQclear(frequency);
+	PQclear(result);
 	ticket_filter_free(&filter);
 	query_free(query);
 	strbuf_free(&body);

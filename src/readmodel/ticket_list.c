@@ -11,22 +11,34 @@ static const char *const kinds[] = {"status", "agencies", "callPurposes", "locat
     "interventions", "providers", NULL};
 
 /*
- * The buckets of each aggregation over the matching set m, as rows
- * (k, jsonb array).  Buckets are sorted by count, then value.  A location
- * is shown with the first spelling of its folded key, by journal position.
+ * The buckets of each aggregation over the matching set m, as rows (k, v,
+ * label, n).  One pass over m counts them all with grouping sets.  A row of
+ * c belongs to the set whose columns are not NULL, because those columns
+ * are NOT NULL in ticket_facets, except assignee_provider_uid, whose NULL
+ * bucket is not shown.  Agencies are counted by agency_uids first, then
+ * each distinct list is unnested with its count.  Locations are counted by
+ * folded key and spelling: a key is shown with the spelling of its matching
+ * ticket of lowest `position`, and counts the tickets of all its spellings.
  */
 static const char buckets_sql[] =
+    ", c AS ("
+    " SELECT status, call_purpose, city_folded, city, intervention, assignee_provider_uid,"
+    "  agency_uids, count(*) AS n, min(position) AS first FROM m"
+    " GROUP BY GROUPING SETS (status, call_purpose, (city_folded, city), intervention,"
+    "  assignee_provider_uid, agency_uids))"
     ", b AS ("
-    " SELECT 'status' AS k, status AS v, NULL AS label, count(*) AS n FROM m GROUP BY status"
-    " UNION ALL SELECT 'agencies', a::text, min(g.label), count(*) FROM m, unnest(m.agency_uids) a"
-    "  LEFT JOIN agencies g ON g.uid = a GROUP BY a"
-    " UNION ALL SELECT 'callPurposes', call_purpose, NULL, count(*) FROM m GROUP BY call_purpose"
-    " UNION ALL SELECT 'locations', (array_agg(city ORDER BY position))[1], NULL, count(*)"
-    "  FROM m GROUP BY city_folded"
-    " UNION ALL SELECT 'interventions', intervention::text, NULL, count(*) FROM m GROUP BY intervention"
-    " UNION ALL SELECT 'providers', assignee_provider_uid::text, min(c.label), count(*) FROM m"
-    "  LEFT JOIN ticket_contact_refs c ON c.uid = m.assignee_provider_uid"
-    "  WHERE assignee_provider_uid IS NOT NULL GROUP BY assignee_provider_uid)";
+    " SELECT 'status' AS k, status AS v, NULL AS label, n FROM c WHERE status IS NOT NULL"
+    " UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),"
+    "  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM c WHERE agency_uids IS NOT NULL) a"
+    "  GROUP BY a.uid"
+    " UNION ALL SELECT 'callPurposes', call_purpose, NULL, n FROM c WHERE call_purpose IS NOT NULL"
+    " UNION ALL (SELECT DISTINCT ON (city_folded) 'locations', city, NULL,"
+    "  sum(n) OVER (PARTITION BY city_folded)::bigint FROM c WHERE city_folded IS NOT NULL"
+    "  ORDER BY city_folded, first)"
+    " UNION ALL SELECT 'interventions', intervention::text, NULL, n FROM c WHERE intervention IS NOT NULL"
+    " UNION ALL SELECT 'providers', assignee_provider_uid::text,"
+    "  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = c.assignee_provider_uid), n"
+    "  FROM c WHERE assignee_provider_uid IS NOT NULL)";
 
 
 /*
@@ -34,7 +46,15 @@ static const char buckets_sql[] =
  * of matching tickets and 'returned' the size of the page.  Each non-empty
  * aggregation has a row with its buckets.  'items' is the page's
  * TicketQueryViews joined by commas, NULL for an empty page, ordered by
- * created descending, then uid.
+ * created descending, then uid.  The filters read the narrow
+ * ticket_facets, and only the page's items read `tickets`.
+ *
+ * With a selective filter, the matching set m is read once and
+ * materialized, then grouped and sorted: walking the `created` index for
+ * the page would visit many tickets for each match.  Without one, m contains
+ * a large part of the tenant and copying it costs more than reading it twice,
+ * so it is not materialized: the aggregations read ticket_facets in one
+ * pass, and the page walks the `created` index and stops after its rows.
  */
 static void
 build_statement(const struct ticket_filter *filter, const struct actor *actor,
@@ -42,9 +62,11 @@ build_statement(const struct ticket_filter *filter, const struct actor *actor,
 {
 	char number[16];
 
-	sql_builder_puts(sql, "WITH m AS MATERIALIZED (SELECT t.uid, t.created, t.status,"
-	    " t.agency_uids, t.call_purpose, t.city_folded, t.address ->> 'city' AS city, t.position,"
-	    " t.intervention, t.assignee_provider_uid FROM tickets t");
+	sql_builder_puts(sql, ticket_filter_is_selective(filter) ? "WITH m AS MATERIALIZED" :
+	    "WITH m AS NOT MATERIALIZED");
+	sql_builder_puts(sql, " (SELECT t.uid, t.created, t.status,"
+	    " t.agency_uids, t.call_purpose, t.city_folded, t.city, t.position,"
+	    " t.intervention, t.assignee_provider_uid FROM ticket_facets t");
 	ticket_filter_where(filter, actor, timezone, true, sql);
 	sql_builder_puts(sql, ")");
 	sql_builder_puts(sql, buckets_sql);
@@ -56,13 +78,13 @@ build_statement(const struct ticket_filter *filter, const struct actor *actor,
 	sql_builder_puts(sql, " OFFSET ");
 	sql_builder_param(sql, number, "bigint");
 	sql_builder_puts(sql, ")"
-	    " SELECT 'count', count(*)::text FROM m"
+	    " SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL"
 	    " UNION ALL SELECT 'returned', count(*)::text FROM p"
 	    " UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',"
 	    "  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))"
 	    "  ORDER BY n DESC, v)::text FROM b GROUP BY k"
-	    " UNION ALL SELECT 'items', string_agg(ticket_query_view(t)::text, ','"
-	    "  ORDER BY p.created DESC, p.uid) FROM p JOIN tickets t ON t.uid = p.uid");
+	    " UNION ALL SELECT 'items', string_agg(item::text, ',' ORDER BY p.created DESC, p.uid)"
+	    "  FROM p JOIN tickets t ON t.uid = p.uid CROSS JOIN LATERAL ticket_list_item(t) AS item");
 }
 
 

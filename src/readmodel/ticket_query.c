@@ -225,6 +225,16 @@ ticket_filter_free(struct ticket_filter *filter)
 }
 
 
+bool
+ticket_filter_is_selective(const struct ticket_filter *filter)
+{
+	return filter->agencies[0] != NULL || filter->locations[0] != NULL ||
+	    filter->call_purposes[0] != NULL ||
+	    (filter->active_providers != NULL && filter->active_providers[0] != NULL) ||
+	    filter->fulltext_count > 0;
+}
+
+
 /* One fulltext term: the ticket's own texts, or its agencies, patrimony or contact. */
 static void
 fulltext_condition(const char *pattern, struct sql_builder *sql)
@@ -243,8 +253,8 @@ fulltext_condition(const char *pattern, struct sql_builder *sql)
 }
 
 
-static void
-date_conditions(const struct ticket_filter *filter, const char *timezone,
+void
+ticket_filter_dates(const struct ticket_filter *filter, const char *timezone,
     struct sql_builder *sql)
 {
 	if (filter->has_from) {
@@ -288,7 +298,7 @@ ticket_filter_where(const struct ticket_filter *filter, const struct actor *acto
 		strbuf_puts(&sql->sql, "::text[])");
 	}
 	if (with_dates)
-		date_conditions(filter, timezone, sql);
+		ticket_filter_dates(filter, timezone, sql);
 	if (filter->call_purposes[0] != NULL) {
 		strbuf_puts(&sql->sql, " AND t.call_purpose_folded = ANY (");
 		array_param(sql, filter->folded_call_purposes);

@@ -44,10 +44,26 @@ bool ticket_filter_parse(const struct query *q, bool active_providers,
 void ticket_filter_free(struct ticket_filter *filter);
 
 /*
+ * Whether FILTER has a filter that usually matches a small part of a
+ * tenant's tickets: agency, location, callpurpose, activeproviders or
+ * fulltext.  Status, intervention and dates match large parts.
+ */
+bool ticket_filter_is_selective(const struct ticket_filter *filter);
+
+/*
  * Appends " WHERE ..." for the tickets `t` visible to ACTOR that match
  * FILTER, dates read in TIMEZONE; WITH_DATES false leaves `from`/`to` out.
+ * `t` is a row of ticket_facets.
  */
 void ticket_filter_where(const struct ticket_filter *filter, const struct actor *actor,
     const char *timezone, bool with_dates, struct sql_builder *sql);
+
+/*
+ * Appends the " AND ..." conditions of the `from` and `to` filters on
+ * `t`.created, dates read in TIMEZONE.  With `from` alone, `created` is
+ * also bounded by now().  Appends nothing when FILTER has neither.
+ */
+void ticket_filter_dates(const struct ticket_filter *filter, const char *timezone,
+    struct sql_builder *sql);
 
 #endif

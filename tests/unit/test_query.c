@@ -541,6 +541,52 @@ START_TEST(rejected_ticket_filter_is_freed)
 END_TEST
 
 
+/* Parses QUERY as ticket list filters and returns ticket_filter_is_selective(). */
+static bool
+selective(const char *query)
+{
+	struct query *q;
+	struct ticket_filter filter;
+	struct error err;
+	bool result;
+
+	q = query_parse(query, &err);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_msg(ticket_filter_parse(q, true, &filter, &err), "%s", query);
+	result = ticket_filter_is_selective(&filter);
+	ticket_filter_free(&filter);
+	query_free(q);
+	return result;
+}
+
+
+START_TEST(selective_ticket_filters)
+{
+	static const char *const narrow[] = {
+		"agency=3f9a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b",
+		"location=Lyon",
+		"callpurpose=Fuite",
+		"activeproviders=3f9a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b",
+		"fulltext=fuite",
+		"status=OPENED&intervention=true&location=Lyon",
+	};
+	static const char *const broad[] = {
+		"",
+		"status=CLOSED",
+		"intervention=false",
+		"from=2024-05-01&to=2024-05-31",
+		"status=OPENED&intervention=true&from=2024-05-01",
+		"fulltext=%20",
+	};
+
+	for (size_t i = 0; i < sizeof(narrow) / sizeof(narrow[0]); i++)
+		ck_assert_msg(selective(narrow[i]), "%s", narrow[i]);
+	for (size_t i = 0; i < sizeof(broad) / sizeof(broad[0]); i++)
+		ck_assert_msg(!selective(broad[i]), "%s", broad[i]);
+}
+END_TEST
+
+
 static Suite *
 query_suite(void)
 {
@@ -589,6 +635,7 @@ query_suite(void)
 	suite_add_tcase(suite, range);
 
 	tcase_add_test(filters, rejected_ticket_filter_is_freed);
+	tcase_add_test(filters, selective_ticket_filters);
 	suite_add_tcase(suite, filters);
 
 	return suite;
