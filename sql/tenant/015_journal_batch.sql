@@ -156,11 +156,12 @@ $$;
 
 -- Appends COMMANDS, a JSON array of {kind, uid, version, events,
 -- processUid, actor} in the order they were decided, each command's
--- events to the stream kind/uid expected at that version.  A stale
+-- events to the stream kind/uid expected at that version, and returns the
+-- last position stored (NULL when the commands had no event).  A stale
 -- version raises unique_violation (23505) as journal_append does, and any
 -- failure leaves nothing of the batch.
 CREATE FUNCTION journal_append_batch(commands jsonb)
-	RETURNS void
+	RETURNS bigint
 	LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -245,6 +246,7 @@ BEGIN
 	-- PostgreSQL delivers identical notifications of one transaction once
 	-- (NOTIFY in its manual), so one call does what one per command did.
 	PERFORM pg_notify('perfimmo_events', current_schema());
+	RETURN positions[array_upper(positions, 1)];
 END
 $$;
 

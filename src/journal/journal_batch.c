@@ -25,6 +25,7 @@ static size_t absent_count;
 
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
 
+
 static int
 compare_keys(const void *a, const void *b)
 {
@@ -123,6 +124,7 @@ void
 batch_end(void)
 {
 	forget_batch_state();
+	kept_end_batch();
 }
 
 
@@ -351,6 +353,8 @@ batch_append(const char *const params[6], struct json_object *events, struct str
 	    PQresultStatus(release) != PGRES_COMMAND_OK;
 	if (PQresultStatus(append) == PGRES_TUPLES_OK && !savepoint_left) {
 		journal_write_stored(append, stored);
+		for (int i = 0; i < PQntuples(append); i++)
+			kept_note_position(atoll(PQgetvalue(append, i, 0)));
 		outcome = JOURNAL_APPENDED;
 	} else {
 		PGresult *failed = PQresultStatus(savepoint) != PGRES_COMMAND_OK ? savepoint : append;

@@ -127,6 +127,8 @@ deferred_send(struct error *err)
 		send_error = *err;
 		return false;
 	}
+	if (PQntuples(result) == 1 && !PQgetisnull(result, 0, 0))
+		kept_note_position(atoll(PQgetvalue(result, 0, 0)));
 	PQclear(result);
 	return true;
 }

@@ -30,13 +30,25 @@ void kept_extend(const char *kind, const char *uid, int expected, struct json_ob
 /* Drops every kept stream and changes the epoch. */
 void kept_forget(void);
 
+/*
+ * Ends a committed batch: drops the streams it appended to, which the
+ * next batches rarely read (the commands of a ticket or a lot follow one
+ * another), and keeps those it only read, such as patrimonies and provider
+ * contacts, which many later commands decide on.
+ */
+void kept_end_batch(void);
+
 /* The number journal_batch_epoch returns while a batch is open; never 0. */
 unsigned long kept_epoch(void);
 
 /*
  * Drops the kept streams that another writer extended since the last batch
- * committed, in one query.  Call it once a new batch holds the command lock.
+ * committed: those of the events after the last position seen, in one
+ * query.  Call it once a new batch holds the command lock.
  */
 bool kept_check(struct error *err);
+
+/* Records that the batch appended events up to POSITION, which kept_check then skips. */
+void kept_note_position(long long position);
 
 #endif

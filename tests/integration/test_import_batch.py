@@ -1,7 +1,8 @@
 """perfimmo-admin import appends the commands of a batch together (the
 default) or one at a time (--one-by-one). Both store the same journal and
-project the same read model, a rebuild gives that read model back, and a
-command that PostgreSQL refuses inside a batch rejects its line alone.
+project the same read model, and a rebuild gives that read model back. A
+command that PostgreSQL refuses inside a batch rejects its line alone. The
+streams kept from one batch to the next follow the API's changes.
 
 Both runs of a comparison stop their clock at the same instant (faketime), so
 that their sentDate values agree. The uids a command draws at random (address
@@ -11,14 +12,19 @@ replaced by the rank of its first appearance in the journal.
 
 import hashlib
 import json
+import os
 import re
+import shlex
 import subprocess
+import time
 import uuid
 
 import pytest
 
 from companies_support import run_sql
-from import_support import TOP, count_lines, gen_demo, manifest, read_rejects, run_import
+from import_support import (TOP, api_key, count_lines, gen_demo, manifest, read_rejects,
+                            run_import)
+from ticket_support import Api, World, agency_location, new_uid, ticket_infos
 
 FROZEN_AT = "2025-06-02 10:00:00"
 # Lines of the demo set's tickets file imported: the whole set takes minutes in one-by-one mode.
@@ -185,3 +191,47 @@ def test_refused_append_rejects_its_line_alone(env, admin, tmp_path):
     assert batch_journal == one_journal
     assert len(batch_journal) > 500
     assert not any(f"ticket|{refused}" in row for row in journal_rows(env, tenant))
+
+
+def test_kept_streams_see_changes_between_batches(env, admin, client_for, tmp_path):
+    """The import keeps the streams it read from one batch to the next; a change
+    made through the API between two batches reaches its later decisions."""
+    tenant, host = create_tenant(admin, "kept")
+    api = Api(client_for(host), api_key(admin, tenant, f"admin@{host}"))
+    # tenant create reloads nginx, whose new workers serve the host a moment later.
+    for _ in range(75):
+        if api.get("/api/health").status != 421:
+            break
+        time.sleep(0.2)
+    world = World(api)
+    agency = world.agency("Agence Croix-Rousse")
+    fifo = tmp_path / "commandes.jsonl"
+    os.mkfifo(fifo)
+
+    def open_line(uid):
+        return json.dumps({"method": "POST", "path": "/api/vEvent/tickets", "body": {
+            "processUid": new_uid(), "commandType": "OpenTicket", "aggregateUid": uid,
+            "locationRef": agency_location(agency), "openedDate": "2021-03-15T09:05:00+01:00",
+            "ticket": ticket_infos()}}) + "\n"
+
+    command = shlex.split(env["PERFIMMO_ADMIN"]) + ["import", "--tenant", tenant, "--batch", "1",
+                                                    str(fifo)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    first, second = new_uid(), new_uid()
+    with open(fifo, "w", encoding="utf-8") as feed:
+        # The first batch reads the company stream that holds the agency, then the
+        # import waits for its next line outside any batch.
+        feed.write(open_line(first))
+        feed.flush()
+        for _ in range(600):
+            if world.api.get(f"/api/v1/tickets/{first}").status == 200:
+                break
+            time.sleep(0.05)
+        world.delete_agency(agency)
+        feed.write(open_line(second))
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 1, stderr
+    assert "lignes acceptées : 1, déjà présentes : 0, rejetées : 1" in stderr, stderr
+    assert f"l'agence {agency} est supprimée" in stderr, stderr
+    assert world.api.get(f"/api/v1/tickets/{second}").status == 404
