@@ -25,6 +25,7 @@ static size_t absent_count;
 
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
 
+
 static int
 compare_keys(const void *a, const void *b)
 {
