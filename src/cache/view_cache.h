@@ -22,10 +22,10 @@
  * generation from PostgreSQL and raises the mirror to it.  The mirror
  * expires after generation_mirror_ttl_ms (1 s by default).  That TTL
  * bounds how long readers may keep an older generation when a raise is
- * lost while Redis stays reachable: a Redis time-out at that moment,
- * perfimmo-admin run without access to Redis, SQL run by hand, a COMMIT
- * of unknown outcome, or a reader stalled for longer than the TTL between
- * its PostgreSQL read and its raise.  It also costs about one PostgreSQL
+ * lost while Redis stays reachable.  A raise is lost on a Redis time-out at
+ * that moment, when perfimmo-admin runs without access to Redis, for SQL
+ * run by hand, for a COMMIT of unknown outcome, or when a reader stalls for
+ * longer than the TTL between its PostgreSQL read and its raise.  It also costs about one PostgreSQL
  * read per tenant and TTL, which is why it is not shorter.
  *
  * Actors.  The credentials row of an API key or of a session's user is

@@ -112,8 +112,8 @@ bool journal_begin_command(const char *process_uid, const char *kind, const char
  * Like journal_begin_command, for a command that decides from its own
  * stream and from structure facts only (a ticket command): reads without
  * the lock, and without a transaction.  journal_append_commit then takes
- * the lock in its own round trip, and returns JOURNAL_CONFLICT when the
- * stream or any structure fact moved meanwhile; the caller then decides
+ * the lock in its own round trip.  It returns JOURNAL_CONFLICT when the
+ * stream or any structure fact moved meanwhile, and the caller then decides
  * again with journal_begin_command.  Inside a batch, same as
  * journal_begin_command.
  */

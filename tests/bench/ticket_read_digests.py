@@ -11,7 +11,7 @@ Each line is the status, the Content-Range, the SHA-256 of the body (first
 ticket filter alone and combined, `range` pages up to a 416, fulltext terms
 with LIKE's special characters, the export and the stats, on the three
 busiest agencies of the tenant.  Each request carries a parameter never
-sent before, so the Redis view cache never answers it.
+sent before, so the Redis view cache never serves it.
 """
 
 import argparse
