@@ -39,6 +39,9 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/* Signal mask while waiting for a connection, with the stop signals unblocked. */
+static sigset_t waiting_mask;
+
 
 static void
 on_stop(int sig)
@@ -49,8 +52,11 @@ on_stop(int sig)
 
 
 /*
- * SA_RESTART keeps the system calls of a request in flight from failing;
- * poll(2) is never restarted, so an idle worker still wakes up at once.
+ * The stop signals stay blocked except inside ppoll(2), so they only
+ * arrive while the worker waits for a connection.  After accept(),
+ * libfcgi waits up to 2 s for the request's first bytes in a poll(2)
+ * that SA_RESTART does not restart.  A signal there made it close the
+ * connection, and nginx answered 503 during a reload.
  */
 static void
 install_signals(void)
@@ -75,10 +81,15 @@ install_signals(void)
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, &waiting_mask);
+	sigdelset(&waiting_mask, SIGTERM);
+	sigdelset(&waiting_mask, SIGINT);
 }
 
 
@@ -337,12 +348,13 @@ worker_run(const struct config *config, int listen_fd, int slot)
 	}
 
 	/*
-	 * The socket is non-blocking: a worker waits in poll(2), which a stop
+	 * The socket is non-blocking: a worker waits in ppoll(2), which a stop
 	 * signal interrupts, and a worker that loses the race for a connection
 	 * gets EAGAIN from the accept and goes back to waiting.
 	 */
 	while (!stop_requested) {
-		int rc = poll(&pfd, 1, 1000);
+		const struct timespec one_second = {.tv_sec = 1};
+		int rc = ppoll(&pfd, 1, &one_second, &waiting_mask);
 
 		if (rc <= 0)
 			continue;

@@ -57,17 +57,21 @@ def _read_stdout(sock, timeout):
     return out
 
 
-def request(socket_path, params, body=b"", send_body_bytes=None, complete=True, timeout=10.0):
+def request(socket_path, params, body=b"", send_body_bytes=None, complete=True, timeout=10.0,
+            on_connect=None):
     """Send one request and return the raw response (headers and body) or b"".
 
     With send_body_bytes, only that many body bytes are sent; with
     complete=False the empty STDIN record that ends the body is not sent
-    and the connection is shut down for writing right after.
+    and the connection is shut down for writing right after.  on_connect
+    runs between the connection and the first byte sent.
     """
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     sock.connect(socket_path)
     try:
+        if on_connect is not None:
+            on_connect()
         sock.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", FCGI_RESPONDER, 0)))
         encoded = b"".join(_name_value(k, v) for k, v in params.items())
         sock.sendall(_record(FCGI_PARAMS, encoded) + _record(FCGI_PARAMS))
