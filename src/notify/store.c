@@ -25,6 +25,34 @@ run_select(const char *sql, int count, const char *const *params, struct error *
 }
 
 
+/*
+ * The eventType renames of the upcast registry, passed to the SQL that
+ * applies a subscription's filters: a subscription to a current type then
+ * also receives the events stored under its former names.
+ */
+struct renames {
+	struct strbuf former;
+	struct strbuf current;
+};
+
+
+static void
+renames_init(struct renames *renames)
+{
+	strbuf_init(&renames->former);
+	strbuf_init(&renames->current);
+	upcast_rename_literals(&upcast_registry, &renames->former, &renames->current);
+}
+
+
+static void
+renames_free(struct renames *renames)
+{
+	strbuf_free(&renames->former);
+	strbuf_free(&renames->current);
+}
+
+
 void
 batch_init(struct batch *batch)
 {
@@ -97,14 +125,19 @@ static bool
 prepare_batch(int batch_max, struct claim *claim, bool *has_batch, struct error *err)
 {
 	char scan[16], batch[16];
-	const char *params[3] = {claim->subscription_uid, scan, batch};
+	struct renames renames;
 	PGresult *result;
 
 	snprintf(scan, sizeof(scan), "%d", SCAN_MAX);
 	snprintf(batch, sizeof(batch), "%d", batch_max);
+	renames_init(&renames);
+	const char *params[5] = {claim->subscription_uid, scan, batch, renames.former.data,
+	    renames.current.data};
 	result = pg_query("SELECT d.uid, d.after_position, d.last_position"
-	    " FROM subscription_prepare_batch($1::uuid, $2::integer, $3::integer) d",
-	    3, params, PGRES_TUPLES_OK, err);
+	    " FROM subscription_prepare_batch($1::uuid, $2::integer, $3::integer,"
+	    "      $4::text[], $5::text[]) d",
+	    5, params, PGRES_TUPLES_OK, err);
+	renames_free(&renames);
 	if (result == NULL)
 		return false;
 	*has_batch = PQntuples(result) == 1 && !PQgetisnull(result, 0, 0);
@@ -184,17 +217,22 @@ store_read_batch(const struct claim *claim, int batch_max, struct batch *batch,
     struct error *err)
 {
 	char limit[16];
-	const char *params[3] = {claim->subscription_uid, claim->delivery_uid, limit};
+	struct renames renames;
 	PGresult *result;
 
 	snprintf(limit, sizeof(limit), "%d", batch_max);
+	renames_init(&renames);
+	const char *params[5] = {claim->subscription_uid, claim->delivery_uid, limit,
+	    renames.former.data, renames.current.data};
 	/* Scalar subqueries keep the version look-ups to one index probe per event of the batch. */
 	result = pg_query("SELECT b.event_position, b.aggregate_type, b.payload,"
 	    "       (SELECT e.event_type FROM events e WHERE e.position = b.event_position),"
 	    "       (SELECT e.schema_version FROM events e WHERE e.position = b.event_position)"
-	    " FROM subscriptions s, deliveries d, subscription_batch_events(s, d, $3::integer) b"
+	    " FROM subscriptions s, deliveries d,"
+	    "      subscription_batch_events(s, d, $3::integer, $4::text[], $5::text[]) b"
 	    " WHERE s.uid = $1::uuid AND d.uid = $2::uuid ORDER BY b.event_position",
-	    3, params, PGRES_TUPLES_OK, err);
+	    5, params, PGRES_TUPLES_OK, err);
+	renames_free(&renames);
 	if (result == NULL)
 		return false;
 

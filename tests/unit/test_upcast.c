@@ -209,6 +209,21 @@ START_TEST(filter_too_small_reported)
 END_TEST
 
 
+START_TEST(rename_literals_of_release)
+{
+	struct strbuf former, current;
+
+	strbuf_init(&former);
+	strbuf_init(&current);
+	upcast_rename_literals(&upcast_registry, &former, &current);
+	ck_assert_str_eq(former.data, "{ProviderAssigned,MissionRefused}");
+	ck_assert_str_eq(current.data, "{AssigneeIdentified,InterventionRefused}");
+	strbuf_free(&former);
+	strbuf_free(&current);
+}
+END_TEST
+
+
 /* ---------------------------------------------------------- a test registry */
 
 /* Gadget v1 {"colour"} -> v2 {"color"} -> v3 {"color", "size": "M"}; Widget v1 -> Gadget v1. */
@@ -376,6 +391,66 @@ START_TEST(event_without_type_rejected)
 END_TEST
 
 
+/* Gizmo v1 and v2 -> Widget v1 -> Gadget v1, and a Sprocket v1 -> v2 that keeps its name. */
+static const struct upcaster rename_steps[] = {
+	{"Gizmo", 1, "Widget", 1, keep},
+	{"Sprocket", 1, "Sprocket", 2, keep},
+	{"Widget", 1, "Gadget", 1, keep},
+	{"Gizmo", 2, "Widget", 1, keep},
+};
+static const struct upcast_registry renames = {rename_steps, sizeof(rename_steps) / sizeof(rename_steps[0])};
+
+
+START_TEST(current_type_follows_renames)
+{
+	ck_assert_str_eq(upcast_current_type(&renames, "Gizmo"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Widget"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Gadget"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Sprocket"), "Sprocket");
+}
+END_TEST
+
+
+START_TEST(current_type_of_loop_ends)
+{
+	const char *name = upcast_current_type(&chain, "Loop");
+
+	ck_assert(strcmp(name, "Loop") == 0 || strcmp(name, "Spin") == 0);
+}
+END_TEST
+
+
+START_TEST(rename_literals_list_each_former_once)
+{
+	struct strbuf former, current;
+
+	strbuf_init(&former);
+	strbuf_init(&current);
+	upcast_rename_literals(&renames, &former, &current);
+	ck_assert_str_eq(former.data, "{Gizmo,Widget}");
+	ck_assert_str_eq(current.data, "{Gadget,Gadget}");
+	strbuf_free(&former);
+	strbuf_free(&current);
+}
+END_TEST
+
+
+START_TEST(rename_literals_of_empty_registry)
+{
+	const struct upcast_registry empty = {NULL, 0};
+	struct strbuf former, current;
+
+	strbuf_init(&former);
+	strbuf_init(&current);
+	upcast_rename_literals(&empty, &former, &current);
+	ck_assert_str_eq(former.data, "{}");
+	ck_assert_str_eq(current.data, "{}");
+	strbuf_free(&former);
+	strbuf_free(&current);
+}
+END_TEST
+
+
 static Suite *
 upcast_suite(void)
 {
@@ -394,6 +469,7 @@ upcast_suite(void)
 	tcase_add_test(release, text_former_upcast);
 	tcase_add_test(release, filter_gains_former_names);
 	tcase_add_test(release, filter_too_small_reported);
+	tcase_add_test(release, rename_literals_of_release);
 	suite_add_tcase(suite, release);
 
 	tcase_add_test(mechanism, chain_applies_every_step);
@@ -406,6 +482,10 @@ upcast_suite(void)
 	tcase_add_test(mechanism, loop_rejected);
 	tcase_add_test(mechanism, failed_step_reported);
 	tcase_add_test(mechanism, event_without_type_rejected);
+	tcase_add_test(mechanism, current_type_follows_renames);
+	tcase_add_test(mechanism, current_type_of_loop_ends);
+	tcase_add_test(mechanism, rename_literals_list_each_former_once);
+	tcase_add_test(mechanism, rename_literals_of_empty_registry);
 	suite_add_tcase(suite, mechanism);
 	return suite;
 }
