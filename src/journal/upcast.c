@@ -211,27 +211,20 @@ renamed_earlier(const struct upcast_registry *registry, size_t index)
 }
 
 
-void
-upcast_rename_literals(const struct upcast_registry *registry, struct strbuf *former,
-    struct strbuf *current)
+size_t
+upcast_renames(const struct upcast_registry *registry, const char **former,
+    const char **current)
 {
-	size_t written = 0;
+	size_t count = 0;
 
-	/* eventType names are catalogue names (letters only), so they need no quoting. */
-	strbuf_puts(former, "{");
-	strbuf_puts(current, "{");
 	for (size_t i = 0; i < registry->count; i++) {
 		const struct upcaster *step = &registry->steps[i];
 
 		if (strcmp(step->from_type, step->to_type) == 0 || renamed_earlier(registry, i))
 			continue;
-		if (written++ > 0) {
-			strbuf_puts(former, ",");
-			strbuf_puts(current, ",");
-		}
-		strbuf_puts(former, step->from_type);
-		strbuf_puts(current, upcast_current_type(registry, step->from_type));
+		former[count] = step->from_type;
+		current[count] = upcast_current_type(registry, step->from_type);
+		count++;
 	}
-	strbuf_puts(former, "}");
-	strbuf_puts(current, "}");
+	return count;
 }

@@ -99,13 +99,11 @@ bool upcast_add_former_names(const char **names, size_t max);
 const char *upcast_current_type(const struct upcast_registry *registry, const char *event_type);
 
 /*
- * Writes the renames of REGISTRY as two PostgreSQL text[] literals of the
- * same length: FORMER lists each retired eventType once, CURRENT the type
- * its events are upcast to, at the same index.  SQL then finds the current
- * name of a stored type as CURRENT[array_position(FORMER, event_type)],
- * which is NULL for a type that was never renamed.
+ * Lists the renames of REGISTRY: FORMER gets each retired eventType once,
+ * and CURRENT, at the same index, the type its events are upcast to.  Both
+ * have room for REGISTRY->count names.  Returns how many renames it wrote.
  */
-void upcast_rename_literals(const struct upcast_registry *registry, struct strbuf *former,
-    struct strbuf *current);
+size_t upcast_renames(const struct upcast_registry *registry, const char **former,
+    const char **current);
 
 #endif

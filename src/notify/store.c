@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "db/pg.h"
+#include "db/pg_array.h"
 #include "journal/upcast.h"
 #include "store.h"
 
@@ -27,8 +28,8 @@ run_select(const char *sql, int count, const char *const *params, struct error *
 
 /*
  * The eventType renames of the upcast registry, passed to the SQL that
- * applies a subscription's filters: a subscription to a current type then
- * also receives the events stored under its former names.
+ * applies a subscription's filters, so that a subscription to a current
+ * type also receives the events stored under its former names.
  */
 struct renames {
 	struct strbuf former;
@@ -36,12 +37,27 @@ struct renames {
 };
 
 
+/*
+ * Writes the renames as two text[] literals of the same length.  SQL then
+ * finds the current name of a stored type as
+ * current[array_position(former, event_type)], NULL when it was never renamed.
+ */
 static void
 renames_init(struct renames *renames)
 {
+	const char **former = calloc(upcast_registry.count + 1, sizeof(*former));
+	const char **current = calloc(upcast_registry.count + 1, sizeof(*current));
+	size_t count;
+
+	if (former == NULL || current == NULL)
+		abort();
+	count = upcast_renames(&upcast_registry, former, current);
 	strbuf_init(&renames->former);
 	strbuf_init(&renames->current);
-	upcast_rename_literals(&upcast_registry, &renames->former, &renames->current);
+	pg_array_literal(&renames->former, former, count);
+	pg_array_literal(&renames->current, current, count);
+	free(former);
+	free(current);
 }
 
 

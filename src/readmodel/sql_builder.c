@@ -1,7 +1,9 @@
 /* Parameterised SQL statements built piece by piece. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/pg_array.h"
 #include "sql_builder.h"
 
 
@@ -62,12 +64,8 @@ sql_builder_uuid_array(struct sql_builder *builder, char **items)
 {
 	struct strbuf literal;
 
-	/* SafeUUIDs hold only hexadecimal digits and hyphens: no quoting needed. */
 	strbuf_init(&literal);
-	strbuf_puts(&literal, "{");
-	for (size_t i = 0; items != NULL && items[i] != NULL; i++)
-		strbuf_printf(&literal, "%s%s", i > 0 ? "," : "", items[i]);
-	strbuf_puts(&literal, "}");
+	pg_array_literal(&literal, (const char *const *)items, items != NULL ? SIZE_MAX : 0);
 	if (literal.failed)
 		builder->failed = true;
 	else
