@@ -9,7 +9,6 @@ every decision must then see AssigneeIdentified and InterventionRefused.
 """
 
 import json
-import time
 import uuid
 
 import pytest
@@ -18,7 +17,7 @@ from companies_support import run_sql
 from import_support import ensure_tenant
 from notify_support import SUBSCRIPTIONS, Receiver, subscribe, wait_until
 from ticket_support import (Api, World, agency_location, anonymous_assignee, contact_assignee,
-                            journal_events, new_uid, open_ticket)
+                            journal_events, new_uid, open_ticket, wait_for_host)
 
 # A tenant of each run's own: the sanitizer pass of `scripts/dev test` runs
 # the suite a second time on the same database.
@@ -44,15 +43,6 @@ def insert_as_owner(env, rows):
         INSERT INTO events (aggregate_type, aggregate_uid, version, event_type, payload,
                             process_uid, schema_version)
         VALUES {values} RETURNING position;""")
-
-
-def wait_for_host(api, seconds=15):
-    """Wait until nginx serves the new tenant's host: `tenant create` reloads
-    nginx, and its new workers take over a moment after the command returns."""
-    deadline = time.monotonic() + seconds
-    while api.get("/api/health").status == 421:
-        assert time.monotonic() < deadline, f"nginx does not serve {HOST} after {seconds} s"
-        time.sleep(0.2)
 
 
 def former_event(uid, event_type, provider, date, sent):
