@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/pg.h"
 #include "db/pg_array.h"
 #include "sql_builder.h"
 
@@ -86,4 +87,16 @@ sql_builder_fulltext(struct sql_builder *builder, const char *column, char **ter
 		sql_builder_param(builder, terms[i], "text");
 		sql_builder_puts(builder, ")), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'");
 	}
+}
+
+
+PGresult *
+sql_builder_query(const struct sql_builder *builder, struct error *err)
+{
+	if (builder->failed || builder->sql.failed) {
+		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+		return NULL;
+	}
+	return pg_query(builder->sql.data, builder->count, (const char *const *)builder->params,
+	    PGRES_TUPLES_OK, err);
 }
