@@ -56,6 +56,9 @@ void admin_rollback(struct admin *admin);
 /* Returns the value following OPTION in ARGV, or NULL. */
 const char *admin_option(int argc, char **argv, const char *option);
 
+/* True when ARGV contains FLAG. */
+bool admin_has_flag(int argc, char **argv, const char *flag);
+
 int migrate_command(struct admin *admin, int argc, char **argv);
 bool migrate_meta(struct admin *admin);
 

@@ -133,6 +133,16 @@ admin_option(int argc, char **argv, const char *option)
 }
 
 
+bool
+admin_has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
+
 static bool
 connect_database(struct admin *admin)
 {

@@ -189,16 +189,6 @@ migrate_all_tenants(struct admin *admin)
 }
 
 
-static bool
-has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
-}
-
-
 /*
  * Runs `migrate [--all-tenants | --tenant NAME]`: every tenant unless one
  * is named.  A second run waits for the lock of the first, then finds its
@@ -208,11 +198,11 @@ int
 migrate_command(struct admin *admin, int argc, char **argv)
 {
 	const char *only = admin_option(argc, argv, "--tenant");
-	bool all = has_flag(argc, argv, "--all-tenants");
+	bool all = admin_has_flag(argc, argv, "--all-tenants");
 	struct tenant tenant;
 	bool ok;
 
-	if (only == NULL && has_flag(argc, argv, "--tenant"))
+	if (only == NULL && admin_has_flag(argc, argv, "--tenant"))
 		return admin_fail("usage: migrate [--all-tenants | --tenant NAME]: --tenant needs a name"), 2;
 	if (all && only != NULL)
 		return admin_fail("usage: migrate [--all-tenants | --tenant NAME]: "

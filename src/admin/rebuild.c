@@ -143,22 +143,11 @@ rebuild_tenant(struct admin *admin, const struct tenant *tenant)
 }
 
 
-/* True when ARGV contains FLAG. */
-static bool
-has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
-}
-
-
 int
 rebuild_command(struct admin *admin, int argc, char **argv)
 {
 	const char *name = admin_option(argc, argv, "--tenant");
-	bool with_maintenance = has_flag(argc, argv, "--maintenance");
+	bool with_maintenance = admin_has_flag(argc, argv, "--maintenance");
 	bool was_on = false;
 	struct tenant tenant;
 	bool ok;

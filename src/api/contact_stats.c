@@ -17,17 +17,13 @@ static bool
 contact_visible(struct context *ctx, const char *uid, bool *visible, struct error *err)
 {
 	struct sql_builder sql;
-	PGresult *result = NULL;
+	PGresult *result;
 
 	sql_builder_init(&sql);
 	sql_builder_puts(&sql, "SELECT 1 FROM provider_contacts c WHERE c.uid = ");
 	sql_builder_param(&sql, uid, "uuid");
 	scope_sql_contact(&sql, &ctx->actor, "c");
-	if (sql.failed)
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-	else
-		result = pg_query(sql.sql.data, sql.count, (const char *const *)sql.params,
-		    PGRES_TUPLES_OK, err);
+	result = sql_builder_query(&sql, err);
 	sql_builder_free(&sql);
 	if (result == NULL)
 		return false;
@@ -86,8 +82,7 @@ load_tickets(struct context *ctx, const char *uid, const char *from, const char 
 	sql_builder_param(&sql, to, NULL);
 	strbuf_printf(&sql.sql, "::date, (now() AT TIME ZONE $%d)::date) + 1)::timestamp"
 	    " AT TIME ZONE $%d) ORDER BY t.created, t.uid", tz, tz);
-	result = pg_query(sql.sql.data, sql.count, (const char *const *)sql.params,
-	    PGRES_TUPLES_OK, err);
+	result = sql_builder_query(&sql, err);
 	sql_builder_free(&sql);
 	return result;
 }

@@ -26,18 +26,6 @@
 #define FEED_MAX 100
 
 
-static PGresult *
-run(struct sql_builder *sql, struct error *err)
-{
-	if (sql->failed || sql->sql.failed) {
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-		return NULL;
-	}
-	return pg_query(sql->sql.data, sql->count, (const char *const *)sql->params,
-	    PGRES_TUPLES_OK, err);
-}
-
-
 /* Fetches into PAGE the ITEMs of the rows that SQL ("FROM ... WHERE ...") selects, by ORDER. */
 static bool
 fetch_page(struct page *page, const struct sql_builder *sql, const char *item,
@@ -206,7 +194,7 @@ ticket_stats_get(void *opaque)
 
 	sql_builder_init(&sql);
 	build_stats_statement(ctx, &filter, &sql);
-	result = run(&sql, &err);
+	result = sql_builder_query(&sql, &err);
 	sql_builder_free(&sql);
 
 	strbuf_init(&body);
@@ -395,7 +383,7 @@ ticket_detail_get(void *opaque)
 	sql_builder_param(&sql, uid, NULL);
 	strbuf_puts(&sql.sql, "::uuid");
 	scope_sql_ticket(&sql, &ctx->actor, "t");
-	result = run(&sql, &err);
+	result = sql_builder_query(&sql, &err);
 	sql_builder_free(&sql);
 	if (result == NULL) {
 		response_error(ctx->req, &err);

@@ -35,8 +35,8 @@ struct actor_cache_found {
  * Reads TENANT's generation mirror, the actor of CREDENTIAL at that
  * generation and, when REQUEST_HASH is not NULL, the actor's view of the
  * request (view_cache_request_hash), in one script run.  Returns false
- * when Redis is unavailable, and FOUND then contains nothing.  The caller frees
- * FOUND with actor_cache_found_free in every case.
+ * when Redis is unavailable, and FOUND then contains nothing.  The caller
+ * frees FOUND with actor_cache_found_free in every case.
  */
 bool actor_cache_lookup(const char *tenant, const char *credential,
     const char *request_hash, struct actor_cache_found *found);

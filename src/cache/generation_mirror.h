@@ -13,8 +13,9 @@
 
 #include <stdbool.h>
 
-/* The Redis key of TENANT's mirror, in KEY. */
 #define GENERATION_MIRROR_KEY_SIZE 64
+
+/* Writes the Redis key of TENANT's mirror into KEY. */
 void generation_mirror_key(const char *tenant, char key[GENERATION_MIRROR_KEY_SIZE]);
 
 /* Sets the TTL of the mirror, in milliseconds (generation_mirror_ttl_ms in perfimmo.conf). */
@@ -22,8 +23,8 @@ void generation_mirror_setup(int ttl_ms);
 
 /*
  * Raises TENANT's mirror to GENERATION, with a fresh TTL, unless it
- * contains GENERATION or a higher value.  Returns false when Redis is unavailable, which
- * redis.c has logged.
+ * contains GENERATION or a higher value.  Returns false when Redis is
+ * unavailable, which redis.c has logged.
  */
 bool generation_mirror_raise(const char *tenant, long long generation);
 

@@ -312,20 +312,6 @@ not_applicable(struct error *err, const struct command *cmd, const char *kind_fr
 }
 
 
-/* Builds the one event most increments produce: the listed fields, in order. */
-static bool
-emit(const struct command *cmd, struct json_object *events, const char *event_type,
-    const char *const *fields)
-{
-	struct json_object *event = domain_event_open(cmd);
-
-	for (; *fields != NULL; fields++)
-		domain_copy(event, cmd, *fields);
-	domain_event_close(events, event, cmd, event_type);
-	return true;
-}
-
-
 static bool
 decide_billing(const struct command *cmd, const struct company_state *target,
     struct json_object *events, struct error *err)
@@ -341,7 +327,7 @@ decide_billing(const struct command *cmd, const struct company_state *target,
 			return error_set(err, ERR_COMPANY_ALREADY_PREMIUM,
 			    "la société est déjà un compte premium", "the company is already a premium account");
 		if (target->billing == BILLING_SPONSORED)
-			return emit(cmd, events, "CompanyUpgradedToPremiumAccount",
+			return domain_emit(cmd, events, "CompanyUpgradedToPremiumAccount",
 			    (const char *const[]){"upgradedDate", NULL});
 
 		/* From Standard, the source names the move a downgrade. */
@@ -362,11 +348,11 @@ decide_billing(const struct command *cmd, const struct company_state *target,
 		if (target->billing == BILLING_STANDARD)
 			return error_set(err, ERR_COMPANY_NOT_PREMIUM,
 			    "la société n'est pas un compte premium", "the company is not a premium account");
-		return emit(cmd, events, "PremiumAccountDowngraded",
+		return domain_emit(cmd, events, "PremiumAccountDowngraded",
 		    (const char *const[]){"downgradedDate", NULL});
 	}
 
-	return emit(cmd, events, "CompanyUpgradedToStandardAccount",
+	return domain_emit(cmd, events, "CompanyUpgradedToStandardAccount",
 	    (const char *const[]){"upgradedDate", NULL});
 }
 
@@ -386,7 +372,7 @@ decide_update_client_account(const struct command *cmd,
 			    "holdingReference %s n'est pas une holding",
 			    "holdingReference %s is not a ClientAccountHolding", facts->holding->uid);
 	}
-	return emit(cmd, events, "ClientAccountUpdated",
+	return domain_emit(cmd, events, "ClientAccountUpdated",
 	    (const char *const[]){"updatedDate", "name", "holdingReference", NULL});
 }
 
@@ -481,7 +467,8 @@ company_decide_update(const struct command *cmd,
 		if (target->identified)
 			return error_set(err, ERR_COMPANY_ALREADY_IDENTIFIED,
 			    "la société a déjà un SIRET", "the company already has a SIRET");
-		return emit(cmd, events, "CompanyIdentified", (const char *const[]){"siretNumber", NULL});
+		return domain_emit(cmd, events, "CompanyIdentified",
+		    (const char *const[]){"siretNumber", NULL});
 	}
 	if (strcmp(type, "CancelCompany") == 0) {
 		if (target->kind == COMPANY_CALL_CENTER)
@@ -490,22 +477,24 @@ company_decide_update(const struct command *cmd,
 		if (!target->active)
 			return error_set(err, ERR_COMPANY_ALREADY_CANCELED,
 			    "la société est déjà annulée", "the company is already canceled");
-		return emit(cmd, events, "CompanyCanceled", (const char *const[]){"canceledDate", NULL});
+		return domain_emit(cmd, events, "CompanyCanceled",
+		    (const char *const[]){"canceledDate", NULL});
 	}
 	if (strcmp(type, "ReactiveCompany") == 0)
-		return emit(cmd, events, "CompanyReactivated", (const char *const[]){"reactivatedDate", NULL});
+		return domain_emit(cmd, events, "CompanyReactivated",
+		    (const char *const[]){"reactivatedDate", NULL});
 	if (strcmp(type, "UpdateClientAccount") == 0)
 		return decide_update_client_account(cmd, facts, events, err);
 	if (strcmp(type, "UpdateClientAccountHolding") == 0) {
 		if (target->kind != COMPANY_HOLDING)
 			return not_applicable(err, cmd, "une holding", "a ClientAccountHolding");
-		return emit(cmd, events, "ClientAccountHoldingUpdated",
+		return domain_emit(cmd, events, "ClientAccountHoldingUpdated",
 		    (const char *const[]){"updatedDate", "name", NULL});
 	}
 	if (strcmp(type, "UpdateCallCenter") == 0) {
 		if (target->kind != COMPANY_CALL_CENTER)
 			return not_applicable(err, cmd, "un centre d'appels", "a CallCenter");
-		return emit(cmd, events, "CallCenterUpdated",
+		return domain_emit(cmd, events, "CallCenterUpdated",
 		    (const char *const[]){"updatedDate", "name", NULL});
 	}
 	return decide_billing(cmd, target, events, err);

@@ -36,6 +36,19 @@ domain_copy(struct json_object *event, const struct command *cmd,
 }
 
 
+bool
+domain_emit(const struct command *cmd, struct json_object *events, const char *event_type,
+    const char *const *fields)
+{
+	struct json_object *event = domain_event_open(cmd);
+
+	for (; *fields != NULL; fields++)
+		domain_copy(event, cmd, *fields);
+	domain_event_close(events, event, cmd, event_type);
+	return true;
+}
+
+
 const char *
 domain_string(struct json_object *object, const char *name)
 {

@@ -36,6 +36,14 @@ void domain_event_close(struct json_object *events, struct json_object *event,
 void domain_copy(struct json_object *event, const struct command *cmd,
     const char *name);
 
+/*
+ * Appends to EVENTS an event EVENT_TYPE of CMD with the NULL-terminated
+ * FIELDS of its body, in that order, those absent left out.  Returns true,
+ * so that a decide function can return it.
+ */
+bool domain_emit(const struct command *cmd, struct json_object *events, const char *event_type,
+    const char *const *fields);
+
 /* Returns field NAME of OBJECT as a string, or NULL when absent or not a string. */
 const char *domain_string(struct json_object *object, const char *name);
 

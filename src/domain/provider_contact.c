@@ -295,19 +295,6 @@ provider_contact_decide_create(const struct command *cmd,
 
 
 static bool
-emit_fields(const struct command *cmd, struct json_object *events,
-    const char *const *fields, const char *event_type)
-{
-	struct json_object *event = domain_event_open(cmd);
-
-	for (; *fields != NULL; fields++)
-		domain_copy(event, cmd, *fields);
-	domain_event_close(events, event, cmd, event_type);
-	return true;
-}
-
-
-static bool
 decide_associate_agency(const struct command *cmd, const struct provider_contact_facts *facts,
     struct json_object *events, struct error *err)
 {
@@ -329,8 +316,8 @@ decide_associate_agency(const struct command *cmd, const struct provider_contact
 		return error_set(err, ERR_PROVIDER_AGENCY_ALREADY_ASSOCIATED,
 		    "le contact est déjà associé à l'agence %s",
 		    "the contact is already associated with agency %s", agency->uid);
-	return emit_fields(cmd, events, (const char *const[]){"date", "agencyUid", NULL},
-	    "ProviderContactAssociatedToAgency");
+	return domain_emit(cmd, events, "ProviderContactAssociatedToAgency",
+	    (const char *const[]){"date", "agencyUid", NULL});
 }
 
 
@@ -387,8 +374,8 @@ decide_associate_patrimony(const struct command *cmd,
 		return error_set(err, ERR_PROVIDER_PATRIMONY_ALREADY_ASSOCIATED,
 		    "le contact est déjà associé au patrimoine %s",
 		    "the contact is already associated with patrimony %s", patrimony->state.uid);
-	return emit_fields(cmd, events, (const char *const[]){"patrimonyUid", NULL},
-	    "ProviderContactAssociatedWithPatrimony");
+	return domain_emit(cmd, events, "ProviderContactAssociatedWithPatrimony",
+	    (const char *const[]){"patrimonyUid", NULL});
 }
 
 
@@ -581,8 +568,8 @@ provider_contact_decide_update(const struct command *cmd,
 			return error_set(err, ERR_PROVIDER_AGENCY_NOT_ASSOCIATED,
 			    "le contact n'est pas associé à l'agence %s",
 			    "the contact is not associated with agency %s", agency);
-		return emit_fields(cmd, events, (const char *const[]){"date", "agencyUid", NULL},
-		    "ProviderContactDissociatedFromAgency");
+		return domain_emit(cmd, events, "ProviderContactDissociatedFromAgency",
+		    (const char *const[]){"date", "agencyUid", NULL});
 	}
 	if (strcmp(type, "AssociateProviderContactToCompany") == 0)
 		return decide_associate_company(cmd, facts, events, err);
@@ -591,19 +578,19 @@ provider_contact_decide_update(const struct command *cmd,
 		return true;
 	}
 	if (strcmp(type, "DisableProviderContact") == 0)
-		return emit_fields(cmd, events, (const char *const[]){"date", NULL},
-		    "ProviderContactDisabled");
+		return domain_emit(cmd, events, "ProviderContactDisabled",
+		    (const char *const[]){"date", NULL});
 	if (strcmp(type, "EnableProviderContact") == 0)
-		return emit_fields(cmd, events, (const char *const[]){"date", NULL},
-		    "ProviderContactEnabled");
+		return domain_emit(cmd, events, "ProviderContactEnabled",
+		    (const char *const[]){"date", NULL});
 	if (strcmp(type, "AssociateProviderContactWithProviderCompany") == 0) {
 		const char *uid = domain_string(cmd->body, "providerCompanyUid");
 		if (strcmp(contact->provider_company, uid) == 0)
 			return error_set(err, ERR_PROVIDER_COMPANY_ALREADY_ASSOCIATED,
 			    "le contact est déjà associé à l'entreprise prestataire %s",
 			    "the contact is already associated with provider company %s", uid);
-		return emit_fields(cmd, events, (const char *const[]){"providerCompanyUid", NULL},
-		    "ProviderContactAssociatedWithProviderCompany");
+		return domain_emit(cmd, events, "ProviderContactAssociatedWithProviderCompany",
+		    (const char *const[]){"providerCompanyUid", NULL});
 	}
 	if (strcmp(type, "AssociateProviderContactWithPatrimony") == 0)
 		return decide_associate_patrimony(cmd, facts, events, err);
@@ -613,21 +600,20 @@ provider_contact_decide_update(const struct command *cmd,
 			return error_set(err, ERR_PROVIDER_PATRIMONY_NOT_ASSOCIATED,
 			    "le contact n'est pas associé au patrimoine %s",
 			    "the contact is not associated with patrimony %s", patrimony);
-		return emit_fields(cmd, events, (const char *const[]){"patrimonyUid", NULL},
-		    "ProviderContactDissociatedFromPatrimony");
+		return domain_emit(cmd, events, "ProviderContactDissociatedFromPatrimony",
+		    (const char *const[]){"patrimonyUid", NULL});
 	}
 	if (strcmp(type, "AssignActivityToProviderContact") == 0)
-		return emit_fields(cmd, events,
-		    (const char *const[]){"activityUid", "includedIncidentTypes", NULL},
-		    "ActivityAssignedToProviderContact");
+		return domain_emit(cmd, events, "ActivityAssignedToProviderContact",
+		    (const char *const[]){"activityUid", "includedIncidentTypes", NULL});
 	if (strcmp(type, "RemoveActivityFromProviderContact") == 0) {
 		const char *activity = domain_string(cmd->body, "activityUid");
 		if (find_activity(contact, activity) == NULL)
 			return error_set(err, ERR_PROVIDER_ACTIVITY_NOT_FOUND,
 			    "le contact n'a pas l'activité %s",
 			    "the contact has no activity %s", activity);
-		return emit_fields(cmd, events, (const char *const[]){"activityUid", NULL},
-		    "ActivityRemovedFromProviderContact");
+		return domain_emit(cmd, events, "ActivityRemovedFromProviderContact",
+		    (const char *const[]){"activityUid", NULL});
 	}
 	return decide_crush(cmd, facts, events, err);
 }

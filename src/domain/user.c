@@ -241,20 +241,6 @@ user_decide_reference(const struct command *cmd, const struct user_facts *facts,
 }
 
 
-/* Builds the one event an increment produces: the listed fields, in order. */
-static bool
-emit(const struct command *cmd, struct json_object *events, const char *event_type,
-    const char *const *fields)
-{
-	struct json_object *event = domain_event_open(cmd);
-
-	for (; *fields != NULL; fields++)
-		domain_copy(event, cmd, *fields);
-	domain_event_close(events, event, cmd, event_type);
-	return true;
-}
-
-
 static bool
 decide_agency_link(const struct command *cmd, const struct user_facts *facts,
     struct json_object *events, struct error *err)
@@ -273,7 +259,8 @@ decide_agency_link(const struct command *cmd, const struct user_facts *facts,
 			return error_set(err, ERR_USER_AGENCY_ALREADY_ASSOCIATED,
 			    "l'utilisateur gère déjà l'agence %s", "the user already manages agency %s",
 			    agency_uid);
-		return emit(cmd, events, "UserAssociatedWithAgency", (const char *const[]){"agencyUid", NULL});
+		return domain_emit(cmd, events, "UserAssociatedWithAgency",
+		    (const char *const[]){"agencyUid", NULL});
 	}
 
 	if (!linked)
@@ -283,7 +270,8 @@ decide_agency_link(const struct command *cmd, const struct user_facts *facts,
 		return error_set(err, ERR_USER_LAST_AGENCY,
 		    "l'agence %s est la dernière de l'utilisateur", "agency %s is the user's last agency",
 		    agency_uid);
-	return emit(cmd, events, "UserDissociatedFromAgency", (const char *const[]){"agencyUid", NULL});
+	return domain_emit(cmd, events, "UserDissociatedFromAgency",
+	    (const char *const[]){"agencyUid", NULL});
 }
 
 
@@ -305,7 +293,7 @@ decide_patrimony_link(const struct command *cmd, const struct user_facts *facts,
 			return error_set(err, ERR_USER_PATRIMONY_ALREADY_ASSOCIATED,
 			    "l'utilisateur gère déjà le patrimoine %s",
 			    "the user already manages patrimony %s", patrimony_uid);
-		return emit(cmd, events, "UserAssociatedWithPatrimony",
+		return domain_emit(cmd, events, "UserAssociatedWithPatrimony",
 		    (const char *const[]){"patrimonyUid", NULL});
 	}
 
@@ -317,7 +305,7 @@ decide_patrimony_link(const struct command *cmd, const struct user_facts *facts,
 		return error_set(err, ERR_USER_LAST_PATRIMONY,
 		    "le patrimoine %s est le dernier de l'utilisateur",
 		    "patrimony %s is the user's last patrimony", patrimony_uid);
-	return emit(cmd, events, "UserDissociatedFromPatrimony",
+	return domain_emit(cmd, events, "UserDissociatedFromPatrimony",
 	    (const char *const[]){"patrimonyUid", NULL});
 }
 
@@ -344,21 +332,21 @@ user_decide_update(const struct command *cmd, const struct user_facts *facts,
 	    strcmp(type, "DissociateUserFromPatrimony") == 0)
 		return decide_patrimony_link(cmd, facts, events, err);
 	if (strcmp(type, "DisableUser") == 0)
-		return emit(cmd, events, "UserDisabled", (const char *const[]){NULL});
+		return domain_emit(cmd, events, "UserDisabled", (const char *const[]){NULL});
 	if (strcmp(type, "EnableUser") == 0)
-		return emit(cmd, events, "UserEnabled", (const char *const[]){NULL});
+		return domain_emit(cmd, events, "UserEnabled", (const char *const[]){NULL});
 	if (strcmp(type, "DowngradeExecutiveToPatrimonyManager") == 0) {
 		if (user->type != USER_EXECUTIVE)
 			return not_applicable(err, cmd, "un cadre (executive)", "an executive");
 		if (!check_managed(facts, user->company, err))
 			return false;
-		return emit(cmd, events, "ExecutiveDowngradedToPatrimonyManager",
+		return domain_emit(cmd, events, "ExecutiveDowngradedToPatrimonyManager",
 		    (const char *const[]){"managedPatrimonies", NULL});
 	}
 	if (strcmp(type, "UpdateUser") == 0)
-		return emit(cmd, events, "UserUpdated",
+		return domain_emit(cmd, events, "UserUpdated",
 		    (const char *const[]){"firstName", "lastName", "job", "phone", NULL});
 	if (facts->login_used)
 		return login_used(err, cmd);
-	return emit(cmd, events, "LoginUpdated", (const char *const[]){"login", NULL});
+	return domain_emit(cmd, events, "LoginUpdated", (const char *const[]){"login", NULL});
 }

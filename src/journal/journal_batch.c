@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "db/pg.h"
+#include "db/pg_array.h"
 #include "journal_batch.h"
 #include "journal_deferred.h"
 #include "journal_kept.h"
@@ -26,10 +27,30 @@ static size_t absent_count;
 static bool savepoint_left;		/* a failed append's savepoint waits for its rollback */
 
 
+/* Compares two NUL-terminated rows of a sorted table, for qsort and bsearch. */
 static int
-compare_keys(const void *a, const void *b)
+compare_rows(const void *a, const void *b)
 {
 	return strcmp(a, b);
+}
+
+
+/* Sorts the COUNT rows of SIZE bytes at TABLE and drops repeated rows.  Returns how many are left. */
+static size_t
+sort_unique(void *table, size_t count, size_t size)
+{
+	char *rows = table;
+	size_t kept = 0;
+
+	qsort(rows, count, size, compare_rows);
+	for (size_t i = 0; i < count; i++) {
+		if (kept > 0 && strcmp(rows + (kept - 1) * size, rows + i * size) == 0)
+			continue;
+		if (kept != i)
+			memcpy(rows + kept * size, rows + i * size, size);
+		kept++;
+	}
+	return kept;
 }
 
 
@@ -41,7 +62,7 @@ static char (*find_absent(const char *kind, const char *uid))[64]
 	if (absent_count == 0)
 		return NULL;
 	snprintf(key, sizeof(key), "%s/%s", kind, uid);
-	return bsearch(key, absent, absent_count, sizeof(*absent), compare_keys);
+	return bsearch(key, absent, absent_count, sizeof(*absent), compare_rows);
 }
 
 
@@ -136,18 +157,19 @@ batch_forget(void)
 }
 
 
-static int
-compare_uids(const void *a, const void *b)
+/* The entry of UID among the processUids the prefetch found absent, or NULL. */
+static char (*find_new_uid(const char *uid))[37]
 {
-	return strcmp(a, b);
+	if (new_count == 0)
+		return NULL;
+	return bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_rows);
 }
 
 
 bool
 batch_process_uid_is_new(const char *uid)
 {
-	char (*found)[37] = new_count > 0 ?
-	    bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_uids) : NULL;
+	char (*found)[37] = find_new_uid(uid);
 
 	return found != NULL && !used[found - new_uids];
 }
@@ -156,25 +178,25 @@ batch_process_uid_is_new(const char *uid)
 void
 batch_process_uid_used(const char *uid)
 {
-	char (*found)[37] = new_count > 0 ?
-	    bsearch(uid, new_uids, new_count, sizeof(*new_uids), compare_uids) : NULL;
+	char (*found)[37] = find_new_uid(uid);
 
 	if (found != NULL)
 		used[found - new_uids] = true;
 }
 
 
-/* Builds the text of a uuid[] literal of UIDS: {a,b,...}. */
+/* Appends to OUT the array literal of the COUNT fixed-width ROWS of SIZE bytes. */
 static void
-uid_array_literal(const char (*uids)[37], size_t count, struct strbuf *out)
+rows_literal(const void *rows, size_t count, size_t size, struct strbuf *out)
 {
-	strbuf_puts(out, "{");
-	for (size_t i = 0; i < count; i++) {
-		if (i > 0)
-			strbuf_puts(out, ",");
-		strbuf_append(out, uids[i], 36);
-	}
-	strbuf_puts(out, "}");
+	const char **items = calloc(count + 1, sizeof(*items));
+
+	if (items == NULL)
+		abort();
+	for (size_t i = 0; i < count; i++)
+		items[i] = (const char *)rows + i * size;
+	pg_array_literal(out, items, count);
+	free(items);
 }
 
 
@@ -195,7 +217,7 @@ journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err)
 		abort();
 
 	strbuf_init(&literal);
-	uid_array_literal(uids, count, &literal);
+	rows_literal(uids, count, sizeof(*uids), &literal);
 	params[0] = literal.data;
 	result = pg_query("SELECT u::text FROM unnest($1::uuid[]) u"
 	    " WHERE NOT EXISTS (SELECT 1 FROM processed_commands p WHERE p.process_uid = u)",
@@ -208,26 +230,8 @@ journal_batch_prefetch(const char (*uids)[37], size_t count, struct error *err)
 	PQclear(result);
 
 	/* A uid sent twice in the batch must be "new" once only: the second is a duplicate. */
-	qsort(new_uids, kept_new, sizeof(*new_uids), compare_uids);
-	new_count = 0;
-	for (size_t i = 0; i < kept_new; i++)
-		if (new_count == 0 || strcmp(new_uids[new_count - 1], new_uids[i]) != 0)
-			memcpy(new_uids[new_count++], new_uids[i], 37);
+	new_count = sort_unique(new_uids, kept_new, sizeof(*new_uids));
 	return true;
-}
-
-
-/* Builds the text of a PostgreSQL array literal of the COUNT quoted-free VALUES. */
-static void
-array_literal(const char *const *values, size_t count, struct strbuf *out)
-{
-	strbuf_puts(out, "{");
-	for (size_t i = 0; i < count; i++) {
-		if (i > 0)
-			strbuf_puts(out, ",");
-		strbuf_puts(out, values[i]);
-	}
-	strbuf_puts(out, "}");
 }
 
 
@@ -236,7 +240,6 @@ journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37], 
     struct error *err)
 {
 	struct strbuf kind_list, uid_list;
-	const char **values = calloc(count + 1, sizeof(*values));
 	const char *params[2];
 	PGresult *result;
 	size_t found = 0;
@@ -246,19 +249,13 @@ journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37], 
 	absent = calloc(count + 1, sizeof(*absent));
 	absent_used = calloc(count + 1, sizeof(*absent_used));
 	absent_count = 0;
-	if (values == NULL || absent == NULL || absent_used == NULL)
+	if (absent == NULL || absent_used == NULL)
 		abort();
 
-	/* Kinds are the journal's own names (letters only) and uids parsed SafeUUIDs. */
 	strbuf_init(&kind_list);
 	strbuf_init(&uid_list);
-	for (size_t i = 0; i < count; i++)
-		values[i] = kinds[i];
-	array_literal(values, count, &kind_list);
-	for (size_t i = 0; i < count; i++)
-		values[i] = uids[i];
-	array_literal(values, count, &uid_list);
-	free(values);
+	rows_literal(kinds, count, sizeof(*kinds), &kind_list);
+	rows_literal(uids, count, sizeof(*uids), &uid_list);
 	params[0] = kind_list.data;
 	params[1] = uid_list.data;
 	result = pg_query("SELECT x.kind || '/' || x.uid::text FROM unnest($1::text[], $2::uuid[]) AS x (kind, uid)"
@@ -273,10 +270,7 @@ journal_batch_prefetch_streams(const char (*kinds)[24], const char (*uids)[37], 
 		snprintf(absent[found++], sizeof(*absent), "%s", PQgetvalue(result, i, 0));
 	PQclear(result);
 
-	qsort(absent, found, sizeof(*absent), compare_keys);
-	for (size_t i = 0; i < found; i++)
-		if (absent_count == 0 || strcmp(absent[absent_count - 1], absent[i]) != 0)
-			memcpy(absent[absent_count++], absent[i], sizeof(*absent));
+	absent_count = sort_unique(absent, found, sizeof(*absent));
 	return true;
 }
 

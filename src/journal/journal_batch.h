@@ -65,10 +65,10 @@ void batch_process_uid_used(const char *uid);
 
 /*
  * Appends in one round trip: SAVEPOINT, journal_append, RELEASE.  On
- * success the stream's kept events grow and UID stops being "new".  On
- * failure the savepoint stays for batch_undo_command.  When appends are
- * deferred, queues the append instead (deferred_add, EVENTS being the
- * array params[3] is the text of).
+ * success the stream's kept events grow and the processUid params[4]
+ * stops being "new".  On failure the savepoint stays for
+ * batch_undo_command.  When appends are deferred, queues the append
+ * instead (deferred_add).  EVENTS is the parsed array of params[3].
  */
 enum journal_append_result batch_append(const char *const params[6], struct json_object *events,
     struct strbuf *stored, struct error *err);

@@ -19,9 +19,9 @@
 #include "journal.h"
 
 /*
- * Defers the appends of the open batch until deferred_send, which runs
- * before every statement but STREAM_READ (the read of one stream, with its
- * kind and uid as parameters) of a stream without a queued append.
+ * Defers the appends of the open batch until deferred_send.  That runs
+ * before every statement except STREAM_READ, the read of one stream by
+ * kind and uid, on a stream that has no queued append.
  */
 void deferred_start(const struct pg_statement *stream_read);
 
@@ -32,10 +32,10 @@ void deferred_stop(void);
 bool deferred_active(void);
 
 /*
- * Queues the append of PARAMS (those of journal_append, EVENTS being the
- * array params[3] is the text of) and appends the events as sent to
- * STORED: PostgreSQL has not normalised them yet.  From then on they
- * count as stored for the kept streams and the processUids of the batch.
+ * Queues the append of PARAMS, the parameters of journal_append, whose
+ * events params[3] are EVENTS as JSON text.  Appends that text to STORED
+ * as sent, because PostgreSQL has not normalised it yet.  From then on the
+ * events count as stored for the kept streams and the batch's processUids.
  */
 enum journal_append_result deferred_add(const char *const params[6], struct json_object *events,
     struct strbuf *stored, struct error *err);

@@ -12,8 +12,8 @@
  * Streams kept at once.  When the table is full, the half that was read or
  * written least recently is dropped.  The ticket commands of the large
  * demo set decide on 4 500 patrimony and contact streams besides their
- * tickets': with 1 024 streams kept they read about one stream every six
- * commands from PostgreSQL.
+ * tickets'.  Over its first 100 000 commands they read 17 700 streams
+ * from PostgreSQL with 1 024 kept, and 4 700 with 8 192 kept.
  */
 #define KEPT_MAX 8192
 
@@ -283,7 +283,10 @@ kept_check(struct error *err)
 	const char *params[2] = {seen, limit};
 	PGresult *result;
 
-	/* Positions are drawn under the command lock, which this batch holds: none is missing. */
+	/*
+	 * Every writer draws positions under the command lock, which this batch
+	 * holds, so no event below the last position can still commit later.
+	 */
 	snprintf(seen, sizeof(seen), "%lld", kept_count > 0 ? seen_position : LLONG_MAX);
 	snprintf(limit, sizeof(limit), "%d", CHANGES_MAX);
 	result = pg_query("WITH changed AS (SELECT aggregate_type, aggregate_uid FROM events"

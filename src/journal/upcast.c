@@ -174,3 +174,57 @@ upcast_add_former_names(const char **names, size_t max)
 	}
 	return true;
 }
+
+
+const char *
+upcast_current_type(const struct upcast_registry *registry, const char *event_type)
+{
+	/* Bounded like upcast_event_with(), so a loop in the registry cannot hang a reader. */
+	for (int steps = 0; steps < UPCAST_MAX_STEPS; steps++) {
+		const char *renamed = NULL;
+
+		for (size_t i = 0; i < registry->count && renamed == NULL; i++) {
+			const struct upcaster *step = &registry->steps[i];
+			if (strcmp(step->from_type, event_type) == 0 &&
+			    strcmp(step->to_type, event_type) != 0)
+				renamed = step->to_type;
+		}
+		if (renamed == NULL)
+			break;
+		event_type = renamed;
+	}
+	return event_type;
+}
+
+
+/* Whether a step before INDEX in REGISTRY already renames the type that step INDEX renames. */
+static bool
+renamed_earlier(const struct upcast_registry *registry, size_t index)
+{
+	for (size_t i = 0; i < index; i++) {
+		const struct upcaster *step = &registry->steps[i];
+		if (strcmp(step->from_type, registry->steps[index].from_type) == 0 &&
+		    strcmp(step->from_type, step->to_type) != 0)
+			return true;
+	}
+	return false;
+}
+
+
+size_t
+upcast_renames(const struct upcast_registry *registry, const char **former,
+    const char **current)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < registry->count; i++) {
+		const struct upcaster *step = &registry->steps[i];
+
+		if (strcmp(step->from_type, step->to_type) == 0 || renamed_earlier(registry, i))
+			continue;
+		former[count] = step->from_type;
+		current[count] = upcast_current_type(registry, step->from_type);
+		count++;
+	}
+	return count;
+}

@@ -89,12 +89,21 @@ bool upcast_text(const char *event_type, int version, const char *payload,
  * already there, so that a filter on a current type also matches events
  * stored under its former name.  NAMES is NULL-terminated and has room for
  * MAX entries, the NULL included.  Returns false when MAX is too small.
- *
- * TODO: webhook subscriptions filter on events.event_type in SQL
- * (subscription_matches), which matches no former names, so a subscription
- * to AssigneeIdentified does not receive events stored as ProviderAssigned.
- * Those it receives are upcast.
  */
 bool upcast_add_former_names(const char **names, size_t max);
+
+/*
+ * Returns the eventType that events stored as EVENT_TYPE have once upcast:
+ * the end of its chain of renames in REGISTRY, or EVENT_TYPE itself.
+ */
+const char *upcast_current_type(const struct upcast_registry *registry, const char *event_type);
+
+/*
+ * Lists the renames of REGISTRY: FORMER gets each retired eventType once,
+ * and CURRENT, at the same index, the type its events are upcast to.  Both
+ * have room for REGISTRY->count names.  Returns how many renames it wrote.
+ */
+size_t upcast_renames(const struct upcast_registry *registry, const char **former,
+    const char **current);
 
 #endif

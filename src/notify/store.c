@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "db/pg.h"
+#include "db/pg_array.h"
 #include "journal/upcast.h"
 #include "store.h"
 
@@ -22,6 +23,49 @@ run_select(const char *sql, int count, const char *const *params, struct error *
 
 	PQclear(result);
 	return result != NULL;
+}
+
+
+/*
+ * The eventType renames of the upcast registry, passed to the SQL that
+ * applies a subscription's filters, so that a subscription to a current
+ * type also receives the events stored under its former names.
+ */
+struct renames {
+	struct strbuf former;
+	struct strbuf current;
+};
+
+
+/*
+ * Writes the renames as two text[] literals of the same length.  SQL then
+ * finds the current name of a stored type as
+ * current[array_position(former, event_type)], NULL when it was never renamed.
+ */
+static void
+renames_init(struct renames *renames)
+{
+	const char **former = calloc(upcast_registry.count + 1, sizeof(*former));
+	const char **current = calloc(upcast_registry.count + 1, sizeof(*current));
+	size_t count;
+
+	if (former == NULL || current == NULL)
+		abort();
+	count = upcast_renames(&upcast_registry, former, current);
+	strbuf_init(&renames->former);
+	strbuf_init(&renames->current);
+	pg_array_literal(&renames->former, former, count);
+	pg_array_literal(&renames->current, current, count);
+	free(former);
+	free(current);
+}
+
+
+static void
+renames_free(struct renames *renames)
+{
+	strbuf_free(&renames->former);
+	strbuf_free(&renames->current);
 }
 
 
@@ -97,14 +141,19 @@ static bool
 prepare_batch(int batch_max, struct claim *claim, bool *has_batch, struct error *err)
 {
 	char scan[16], batch[16];
-	const char *params[3] = {claim->subscription_uid, scan, batch};
+	struct renames renames;
 	PGresult *result;
 
 	snprintf(scan, sizeof(scan), "%d", SCAN_MAX);
 	snprintf(batch, sizeof(batch), "%d", batch_max);
+	renames_init(&renames);
+	const char *params[5] = {claim->subscription_uid, scan, batch, renames.former.data,
+	    renames.current.data};
 	result = pg_query("SELECT d.uid, d.after_position, d.last_position"
-	    " FROM subscription_prepare_batch($1::uuid, $2::integer, $3::integer) d",
-	    3, params, PGRES_TUPLES_OK, err);
+	    " FROM subscription_prepare_batch($1::uuid, $2::integer, $3::integer,"
+	    "      $4::text[], $5::text[]) d",
+	    5, params, PGRES_TUPLES_OK, err);
+	renames_free(&renames);
 	if (result == NULL)
 		return false;
 	*has_batch = PQntuples(result) == 1 && !PQgetisnull(result, 0, 0);
@@ -184,17 +233,22 @@ store_read_batch(const struct claim *claim, int batch_max, struct batch *batch,
     struct error *err)
 {
 	char limit[16];
-	const char *params[3] = {claim->subscription_uid, claim->delivery_uid, limit};
+	struct renames renames;
 	PGresult *result;
 
 	snprintf(limit, sizeof(limit), "%d", batch_max);
+	renames_init(&renames);
+	const char *params[5] = {claim->subscription_uid, claim->delivery_uid, limit,
+	    renames.former.data, renames.current.data};
 	/* Scalar subqueries keep the version look-ups to one index probe per event of the batch. */
 	result = pg_query("SELECT b.event_position, b.aggregate_type, b.payload,"
 	    "       (SELECT e.event_type FROM events e WHERE e.position = b.event_position),"
 	    "       (SELECT e.schema_version FROM events e WHERE e.position = b.event_position)"
-	    " FROM subscriptions s, deliveries d, subscription_batch_events(s, d, $3::integer) b"
+	    " FROM subscriptions s, deliveries d,"
+	    "      subscription_batch_events(s, d, $3::integer, $4::text[], $5::text[]) b"
 	    " WHERE s.uid = $1::uuid AND d.uid = $2::uuid ORDER BY b.event_position",
-	    3, params, PGRES_TUPLES_OK, err);
+	    5, params, PGRES_TUPLES_OK, err);
+	renames_free(&renames);
 	if (result == NULL)
 		return false;
 

@@ -1,29 +1,23 @@
 /* Reading the journal in position order for the feed. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/pg.h"
+#include "db/pg_array.h"
 #include "feed.h"
 #include "journal/upcast.h"
 
 
-/* Writes a PostgreSQL text[] literal of ITEMS into OUT, or leaves it NULL-valued. */
+/* Writes a PostgreSQL text[] literal of ITEMS into OUT and returns it, or NULL (no filter) for no items. */
 static const char *
 array_literal(char *const *items, struct strbuf *out)
 {
 	if (items == NULL || items[0] == NULL)
 		return NULL;
-
-	/* Items are catalogue names (letters only), checked before this call. */
-	strbuf_puts(out, "{");
-	for (size_t i = 0; items[i] != NULL; i++) {
-		if (i > 0)
-			strbuf_puts(out, ",");
-		strbuf_puts(out, items[i]);
-	}
-	strbuf_puts(out, "}");
+	pg_array_literal(out, (const char *const *)items, SIZE_MAX);
 	return out->data;
 }
 

@@ -54,10 +54,7 @@ lot_detail(const char *uid, const struct actor *actor, const char *base_url,
 	    " WHERE NOT l.deleted AND l.uid = ");
 	sql_builder_param(&b, uid, "uuid");
 	scope_sql_patrimony(&b, actor, "p");
-	result = b.failed ? NULL : pg_query(b.sql.data, b.count, (const char *const *)b.params,
-	    PGRES_TUPLES_OK, err);
-	if (b.failed)
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	result = sql_builder_query(&b, err);
 	sql_builder_free(&b);
 	if (result == NULL)
 		return false;

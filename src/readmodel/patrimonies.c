@@ -120,10 +120,7 @@ patrimony_detail(const char *uid, const struct actor *actor, struct strbuf *out,
 	sql_builder_puts(&b, "SELECT patrimony_view(p.uid, true)::text FROM patrimonies p WHERE p.uid = ");
 	sql_builder_param(&b, uid, "uuid");
 	scope_sql_patrimony(&b, actor, "p");
-	result = b.failed ? NULL : pg_query(b.sql.data, b.count, (const char *const *)b.params,
-	    PGRES_TUPLES_OK, err);
-	if (b.failed)
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	result = sql_builder_query(&b, err);
 	sql_builder_free(&b);
 	if (result == NULL)
 		return false;

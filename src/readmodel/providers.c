@@ -71,10 +71,7 @@ run_rows(struct sql_builder *b, struct strbuf *out, int *rows, struct error *err
 {
 	PGresult *result;
 
-	result = b->failed ? NULL : pg_query(b->sql.data, b->count, (const char *const *)b->params,
-	    PGRES_TUPLES_OK, err);
-	if (b->failed)
-		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+	result = sql_builder_query(b, err);
 	if (result == NULL)
 		return false;
 	*rows = PQntuples(result);

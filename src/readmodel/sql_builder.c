@@ -1,7 +1,10 @@
 /* Parameterised SQL statements built piece by piece. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/pg.h"
+#include "db/pg_array.h"
 #include "sql_builder.h"
 
 
@@ -62,12 +65,8 @@ sql_builder_uuid_array(struct sql_builder *builder, char **items)
 {
 	struct strbuf literal;
 
-	/* SafeUUIDs hold only hexadecimal digits and hyphens: no quoting needed. */
 	strbuf_init(&literal);
-	strbuf_puts(&literal, "{");
-	for (size_t i = 0; items != NULL && items[i] != NULL; i++)
-		strbuf_printf(&literal, "%s%s", i > 0 ? "," : "", items[i]);
-	strbuf_puts(&literal, "}");
+	pg_array_literal(&literal, (const char *const *)items, items != NULL ? SIZE_MAX : 0);
 	if (literal.failed)
 		builder->failed = true;
 	else
@@ -88,4 +87,16 @@ sql_builder_fulltext(struct sql_builder *builder, const char *column, char **ter
 		sql_builder_param(builder, terms[i], "text");
 		sql_builder_puts(builder, ")), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'");
 	}
+}
+
+
+PGresult *
+sql_builder_query(const struct sql_builder *builder, struct error *err)
+{
+	if (builder->failed || builder->sql.failed) {
+		error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
+		return NULL;
+	}
+	return pg_query(builder->sql.data, builder->count, (const char *const *)builder->params,
+	    PGRES_TUPLES_OK, err);
 }

@@ -8,6 +8,9 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+
+#include "common/error.h"
 #include "common/strbuf.h"
 
 struct sql_builder {
@@ -38,5 +41,12 @@ void sql_builder_uuid_array(struct sql_builder *builder, char **items);
  * that the program names).
  */
 void sql_builder_fulltext(struct sql_builder *builder, const char *column, char **terms);
+
+/*
+ * Runs the statement built so far and returns its rows, which the caller
+ * clears.  Returns NULL with ERR when building it ran out of memory, in
+ * text written to the sql buffer directly too, or when pg_query fails.
+ */
+PGresult *sql_builder_query(const struct sql_builder *builder, struct error *err);
 
 #endif

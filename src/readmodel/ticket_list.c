@@ -123,12 +123,7 @@ ticket_list_fetch(const struct ticket_filter *filter, const struct actor *actor,
 
 	sql_builder_init(&sql);
 	build_statement(filter, actor, timezone, page, &sql);
-	if (sql.failed || sql.sql.failed) {
-		sql_builder_free(&sql);
-		return error_set(err, ERR_INTERNAL, "mémoire insuffisante", "out of memory");
-	}
-	result = pg_query(sql.sql.data, sql.count, (const char *const *)sql.params,
-	    PGRES_TUPLES_OK, err);
+	result = sql_builder_query(&sql, err);
 	sql_builder_free(&sql);
 	if (result == NULL)
 		return false;

@@ -1,31 +1,23 @@
 /* Ticket filters and scope as parameterised SQL. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/fold.h"
+#include "db/pg_array.h"
 #include "scope_sql.h"
 #include "ticket_query.h"
 
 
-/* Appends a text[] literal parameter of ITEMS; items are quoted for the array syntax. */
+/* Appends a text[] literal parameter of the NULL-terminated ITEMS. */
 static void
 array_param(struct sql_builder *sql, char **items)
 {
 	struct strbuf literal;
 
 	strbuf_init(&literal);
-	strbuf_puts(&literal, "{");
-	for (size_t i = 0; items[i] != NULL; i++) {
-		strbuf_puts(&literal, i > 0 ? ",\"" : "\"");
-		for (const char *c = items[i]; *c != '\0'; c++) {
-			if (*c == '"' || *c == '\\')
-				strbuf_append(&literal, "\\", 1);
-			strbuf_append(&literal, c, 1);
-		}
-		strbuf_puts(&literal, "\"");
-	}
-	strbuf_puts(&literal, "}");
+	pg_array_literal(&literal, (const char *const *)items, SIZE_MAX);
 	sql_builder_param(sql, literal.data, NULL);
 	strbuf_free(&literal);
 }

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import fastcgi_client
+from fault_tools import feed_next
 
 
 def socket_path(env):
@@ -29,17 +30,6 @@ def params(env, body, method="POST", path="/api/vEvent/clientcompanies", declare
 def command(process_uid):
     return {"processUid": process_uid, "createdDate": "2021-01-04",
             "name": "Centre coupé", "commandType": "CreateCallCenter"}
-
-
-def feed_next(client):
-    """The feed's current `next`, read page by page past the first 1000 events."""
-    after = 0
-    for _ in range(10000):
-        data = client.get(f"/api/v1/events?after={after}&limit=1000").json()
-        if len(data["events"]) < 1000:
-            return data["next"]
-        after = data["next"]
-    raise AssertionError("feed longer than 10 million events")
 
 
 def status_of(raw):

@@ -9,28 +9,8 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 import fastcgi_client
-
-
-def master_pid(env):
-    return int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])
-
-
-def worker_pids(master):
-    """PIDs whose parent is MASTER, read from /proc (no name matching)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            pids.append(int(entry.name))
-    return sorted(pids)
+from fault_tools import master_pid, wait_for, worker_pids
 
 
 def replaced(master, before, gone):
@@ -39,15 +19,6 @@ def replaced(master, before, gone):
     One reading of /proc: two would race with the master reaping a worker."""
     now = worker_pids(master)
     return len(now) == len(before) and not gone.intersection(now)
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 class Load:

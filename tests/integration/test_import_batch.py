@@ -24,7 +24,7 @@ import pytest
 from companies_support import run_sql
 from import_support import (TOP, api_key, count_lines, gen_demo, manifest, read_rejects,
                             run_import)
-from ticket_support import Api, World, agency_location, new_uid, ticket_infos
+from ticket_support import Api, World, agency_location, new_uid, ticket_infos, wait_for_host
 
 FROZEN_AT = "2025-06-02 10:00:00"
 # Lines of the demo set's tickets file imported: the whole set takes minutes in one-by-one mode.
@@ -198,11 +198,7 @@ def test_kept_streams_see_changes_between_batches(env, admin, client_for, tmp_pa
     made through the API between two batches reaches its later decisions."""
     tenant, host = create_tenant(admin, "kept")
     api = Api(client_for(host), api_key(admin, tenant, f"admin@{host}"))
-    # tenant create reloads nginx, whose new workers serve the host a moment later.
-    for _ in range(75):
-        if api.get("/api/health").status != 421:
-            break
-        time.sleep(0.2)
+    wait_for_host(api)
     world = World(api)
     agency = world.agency("Agence Croix-Rousse")
     fifo = tmp_path / "commandes.jsonl"

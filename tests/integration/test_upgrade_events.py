@@ -9,15 +9,15 @@ every decision must then see AssigneeIdentified and InterventionRefused.
 """
 
 import json
-import time
 import uuid
 
 import pytest
 
 from companies_support import run_sql
 from import_support import ensure_tenant
+from notify_support import SUBSCRIPTIONS, Receiver, subscribe, wait_until
 from ticket_support import (Api, World, agency_location, anonymous_assignee, contact_assignee,
-                            journal_events, new_uid, open_ticket)
+                            journal_events, new_uid, open_ticket, wait_for_host)
 
 # A tenant of each run's own: the sanitizer pass of `scripts/dev test` runs
 # the suite a second time on the same database.
@@ -43,15 +43,6 @@ def insert_as_owner(env, rows):
         INSERT INTO events (aggregate_type, aggregate_uid, version, event_type, payload,
                             process_uid, schema_version)
         VALUES {values} RETURNING position;""")
-
-
-def wait_for_host(api, seconds=15):
-    """Wait until nginx serves the new tenant's host: `tenant create` reloads
-    nginx, and its new workers take over a moment after the command returns."""
-    deadline = time.monotonic() + seconds
-    while api.get("/api/health").status == 421:
-        assert time.monotonic() < deadline, f"nginx does not serve {HOST} after {seconds} s"
-        time.sleep(0.2)
 
 
 def former_event(uid, event_type, provider, date, sent):
@@ -144,6 +135,27 @@ def test_feed_type_filter_finds_former_name(upgraded):
     uids = [item["event"]["processUid"] for item in reply.json()["events"]]
     assert uids == [upgraded["assigned"]["processUid"]]
     assert reply.json()["events"][0]["event"]["eventType"] == "AssigneeIdentified"
+
+
+def test_webhook_type_filter_finds_former_name(upgraded):
+    api = upgraded["api"]
+    receiver = Receiver()
+    sub = subscribe(api.client, api.headers(), receiver.url, eventTypes=["AssigneeIdentified"],
+                    startAfter=upgraded["start"])
+    try:
+        end = api.journal_next()
+        caught_up = wait_until(lambda: api.get(f"{SUBSCRIPTIONS}/{sub['uid']}").json()
+                               ["deliveredPosition"] >= end)
+        events = [item["event"] for request in receiver.accepted() for item in request.json["events"]]
+    finally:
+        api.client.request("DELETE", f"{SUBSCRIPTIONS}/{sub['uid']}", headers=api.headers())
+        receiver.stop()
+
+    assert caught_up, f"the subscription did not reach position {end}"
+    assert [event["processUid"] for event in events] == [upgraded["assigned"]["processUid"]]
+    assert events[0]["eventType"] == "AssigneeIdentified"
+    assert events[0]["assignee"] == contact_assignee(upgraded["contact"])
+    assert "provider" not in events[0]
 
 
 def test_ticket_event_feed_shows_current_shape(upgraded):

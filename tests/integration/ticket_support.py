@@ -4,11 +4,22 @@ companies, agencies, patrimonies and provider contacts a ticket refers to.
 Every entity is created through the API's own commands.
 """
 
+import time
 import uuid
 
 
 def new_uid():
     return str(uuid.uuid4())
+
+
+def wait_for_host(api, seconds=15):
+    """Wait until nginx serves the host of API, a tenant just created: `tenant
+    create` reloads nginx, and its new workers take over a moment after the
+    command returns."""
+    deadline = time.monotonic() + seconds
+    while api.get("/api/health").status == 421:
+        assert time.monotonic() < deadline, f"nginx does not serve {api.client.host} after {seconds} s"
+        time.sleep(0.2)
 
 
 class Api:

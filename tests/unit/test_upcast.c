@@ -209,6 +209,19 @@ START_TEST(filter_too_small_reported)
 END_TEST
 
 
+START_TEST(renames_of_release)
+{
+	const char *former[2], *current[2];
+
+	ck_assert_uint_eq(upcast_renames(&upcast_registry, former, current), 2);
+	ck_assert_str_eq(former[0], "ProviderAssigned");
+	ck_assert_str_eq(current[0], "AssigneeIdentified");
+	ck_assert_str_eq(former[1], "MissionRefused");
+	ck_assert_str_eq(current[1], "InterventionRefused");
+}
+END_TEST
+
+
 /* ---------------------------------------------------------- a test registry */
 
 /* Gadget v1 {"colour"} -> v2 {"color"} -> v3 {"color", "size": "M"}; Widget v1 -> Gadget v1. */
@@ -376,6 +389,57 @@ START_TEST(event_without_type_rejected)
 END_TEST
 
 
+/* Gizmo v1 and v2 -> Widget v1 -> Gadget v1, and a Sprocket v1 -> v2 that keeps its name. */
+static const struct upcaster rename_steps[] = {
+	{"Gizmo", 1, "Widget", 1, keep},
+	{"Sprocket", 1, "Sprocket", 2, keep},
+	{"Widget", 1, "Gadget", 1, keep},
+	{"Gizmo", 2, "Widget", 1, keep},
+};
+static const struct upcast_registry renames = {rename_steps, sizeof(rename_steps) / sizeof(rename_steps[0])};
+
+
+START_TEST(current_type_follows_renames)
+{
+	ck_assert_str_eq(upcast_current_type(&renames, "Gizmo"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Widget"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Gadget"), "Gadget");
+	ck_assert_str_eq(upcast_current_type(&renames, "Sprocket"), "Sprocket");
+}
+END_TEST
+
+
+START_TEST(current_type_of_loop_ends)
+{
+	const char *name = upcast_current_type(&chain, "Loop");
+
+	ck_assert(strcmp(name, "Loop") == 0 || strcmp(name, "Spin") == 0);
+}
+END_TEST
+
+
+START_TEST(renames_list_each_former_once)
+{
+	const char *former[4], *current[4];
+
+	ck_assert_uint_eq(upcast_renames(&renames, former, current), 2);
+	ck_assert_str_eq(former[0], "Gizmo");
+	ck_assert_str_eq(current[0], "Gadget");
+	ck_assert_str_eq(former[1], "Widget");
+	ck_assert_str_eq(current[1], "Gadget");
+}
+END_TEST
+
+
+START_TEST(renames_of_empty_registry)
+{
+	const struct upcast_registry empty = {NULL, 0};
+
+	ck_assert_uint_eq(upcast_renames(&empty, NULL, NULL), 0);
+}
+END_TEST
+
+
 static Suite *
 upcast_suite(void)
 {
@@ -394,6 +458,7 @@ upcast_suite(void)
 	tcase_add_test(release, text_former_upcast);
 	tcase_add_test(release, filter_gains_former_names);
 	tcase_add_test(release, filter_too_small_reported);
+	tcase_add_test(release, renames_of_release);
 	suite_add_tcase(suite, release);
 
 	tcase_add_test(mechanism, chain_applies_every_step);
@@ -406,6 +471,10 @@ upcast_suite(void)
 	tcase_add_test(mechanism, loop_rejected);
 	tcase_add_test(mechanism, failed_step_reported);
 	tcase_add_test(mechanism, event_without_type_rejected);
+	tcase_add_test(mechanism, current_type_follows_renames);
+	tcase_add_test(mechanism, current_type_of_loop_ends);
+	tcase_add_test(mechanism, renames_list_each_former_once);
+	tcase_add_test(mechanism, renames_of_empty_registry);
 	suite_add_tcase(suite, mechanism);
 	return suite;
 }
