@@ -109,11 +109,15 @@ def test_requests_over_key_bound_get_429_json_with_retry_after(env, su, other_su
             held.append(open_held_request(env))
 
         # nginx counts a held request once it has read its headers, which on
-        # a loaded machine may take a moment after they were sent.
+        # a loaded machine may take a moment after they were sent.  One more
+        # body byte each round keeps client_body_timeout (10 s) from ending
+        # the first held requests while the last ones are counted.
         deadline = time.monotonic() + 10
         response = su.get("/api/v1/events?limit=1")
         while response.status == 200 and time.monotonic() < deadline:
             time.sleep(0.2)
+            for connection in held:
+                connection.sendall(b" ")
             response = su.get("/api/v1/events?limit=1")
         other = other_su.get("/api/v1/events?limit=1")
     finally:
