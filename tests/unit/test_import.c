@@ -176,6 +176,18 @@ START_TEST(lone_cr_ends_a_line)
 END_TEST
 
 
+/* A cell saved with CR LF or CR line breaks reads as one saved with LF. */
+START_TEST(cell_line_breaks_read_as_lf)
+{
+	ck_assert(read_csv("ref;label\r\nA;\"deux\r\nlignes\"\r\nB;\"trois\rlignes\"\r\n"));
+	ck_assert_uint_eq(table.count, 3);
+	ck_assert_str_eq(table.rows[1].cells[1], "deux\nlignes");
+	ck_assert_str_eq(table.rows[2].cells[1], "trois\nlignes");
+	ck_assert_int_eq(table.rows[2].line, 4);
+}
+END_TEST
+
+
 /* Found by tests/fuzz/fuzz_csv.c: a lone CR in the header gave two rows line 1. */
 START_TEST(fuzz_lone_cr_rows_get_their_own_line)
 {
@@ -634,6 +646,7 @@ import_suite(void)
 	tcase_add_test(csv, unclosed_quote_names_its_line);
 	tcase_add_test(csv, empty_file_is_refused);
 	tcase_add_test(csv, lone_cr_ends_a_line);
+	tcase_add_test(csv, cell_line_breaks_read_as_lf);
 	tcase_add_test(csv, fuzz_lone_cr_rows_get_their_own_line);
 	tcase_add_test(mapping_case, header_gives_the_layout);
 	tcase_add_test(mapping_case, header_errors);
