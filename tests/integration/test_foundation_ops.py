@@ -49,6 +49,31 @@ def test_tenant_list_shows_both_tenants(env, admin):
         assert env[key] in output.split(), output
 
 
+
+def test_tenant_create_existing_name_rejected(env, admin):
+    before = admin("tenant", "list").stdout
+
+    result = admin("tenant", "create", env["PERFIMMO_TENANT"],
+                   "--host", "unused-name-check.perfimmo.test", check=False)
+
+    assert result.returncode == 1, result
+    assert f"tenant {env['PERFIMMO_TENANT']} already exists" in result.stderr, result.stderr
+    assert "duplicate key" not in result.stderr, result.stderr
+    assert admin("tenant", "list").stdout == before
+
+
+def test_tenant_create_used_host_rejected(env, admin):
+    before = admin("tenant", "list").stdout
+
+    result = admin("tenant", "create", "unused_host_check",
+                   "--host", env["PERFIMMO_HOST"].upper(), check=False)
+
+    assert result.returncode == 1, result
+    assert f"host {env['PERFIMMO_HOST']} already belongs to tenant {env['PERFIMMO_TENANT']}" \
+        in result.stderr, result.stderr
+    assert "duplicate key" not in result.stderr, result.stderr
+    assert admin("tenant", "list").stdout == before
+
 def test_api_pid_file_names_running_master(env):
     pid = int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])
 
