@@ -74,6 +74,27 @@ def test_tenant_create_used_host_rejected(env, admin):
     assert "duplicate key" not in result.stderr, result.stderr
     assert admin("tenant", "list").stdout == before
 
+
+def test_admin_help_lists_every_command(admin):
+    output = admin("--help").stdout
+
+    for command in ("migrate", "tenant create", "tenant list", "tenant sync-nginx",
+                    "secret add", "superuser create", "password set", "key create",
+                    "key list", "key revoke", "rebuild", "maintenance on", "import"):
+        assert f"  {command}" in output, command
+
+
+@pytest.mark.parametrize("arguments", [("import", "--help"), ("tenant", "create", "-h"),
+                                       ("maintenance", "on", "--help")])
+def test_admin_command_help_needs_no_database(env, arguments):
+    command = shlex.split(env["PERFIMMO_ADMIN"])[:1] + ["-c", "/nonexistent.conf", *arguments]
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+
+    assert result.returncode == 0, result
+    assert result.stdout.startswith("usage: perfimmo-admin"), result.stdout
+    assert result.stderr == ""
+
 def test_api_pid_file_names_running_master(env):
     pid = int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])
 
