@@ -181,6 +181,11 @@ read_chunk(struct import_session *session, FILE *in, struct import_line *lines, 
 		session->progress.bytes_done += len;
 		while (len > 0 && ((*text)[len - 1] == '\n' || (*text)[len - 1] == '\r'))
 			(*text)[--len] = '\0';
+		/* A byte order mark starts the file, not its first line, so it is dropped as in sheets. */
+		if (*number == 1 && len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0) {
+			len -= 3;
+			memmove(*text, *text + 3, (size_t)len + 1);
+		}
 		if (len == 0)
 			continue;
 		map_json_line(*text, (size_t)len, *number, &lines[count++]);

@@ -180,6 +180,25 @@ def test_json_lines_with_bad_lines(env, world, tmp_path):
     assert world.api.get(f"/api/v1/clientcompanies/{company}").json()["name"] == "Syndic des Écrins"
 
 
+def test_json_lines_byte_order_mark_dropped(env, world, tmp_path):
+    """Some Windows editors start a UTF-8 file with a byte order mark."""
+    company = new_uid()
+    line = json.dumps({"method": "POST", "path": "/api/vEvent/clientcompanies",
+                       "body": {"commandType": "CreateClientAccount", "aggregateUid": company,
+                                "callCenterReference": world.call_center,
+                                "createdDate": "2025-01-06", "name": "Syndic du Vercors"}})
+    with_mark = write(tmp_path / "marque.jsonl", b"\xef\xbb\xbf" + line.encode() + b"\r\n")
+    without_mark = write(tmp_path / "sans-marque.jsonl", line + "\n")
+
+    before = event_count(env, env["PERFIMMO_TENANT"])
+    first = run_import(env, env["PERFIMMO_TENANT"], with_mark)
+    again = run_import(env, env["PERFIMMO_TENANT"], without_mark)
+
+    assert (first.code, first.accepted, first.rejected) == (0, 1, 0), first
+    assert (again.code, again.accepted, again.present) == (0, 0, 1), again
+    assert event_count(env, env["PERFIMMO_TENANT"]) == before + 1
+    assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
+
 @pytest.mark.parametrize("name, content, words", [
     ("garbled.csv", "ref;agencies\nRÃ©sidence;LYON-1\n".encode("utf-8"), "Ã©"),
     ("undefined.csv", b"ref;agencies\nR\x81sidence;LYON-1\n", "CSV UTF-8"),
