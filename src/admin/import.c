@@ -27,6 +27,12 @@
 #include "import/import_uid.h"
 
 #define DEFAULT_BATCH 500
+/*
+ * Largest --batch: each line of a batch is held in memory (a struct
+ * import_line, just over 1 KB) and the tenant's API commands wait for the
+ * whole batch to commit.
+ */
+#define MAX_BATCH 10000
 
 static volatile sig_atomic_t stop_requested;
 
@@ -336,10 +342,60 @@ print_summary(struct import_session *session, bool interrupted, int refused_file
 
 struct options {
 	const char *tenant, *company, *login, *rejects, *lang;
+	char company_uid[TYPES_UUID_SIZE];	/* --company in lowercase, which company points to */
 	int batch;
 	bool one_by_one;
 	int first_file;			/* index of the first FILE in argv */
 };
+
+
+/* Reads --batch TEXT into BATCH, or DEFAULT_BATCH when absent.  Prints why and returns false when invalid. */
+static bool
+parse_batch(const char *text, int *batch)
+{
+	char *end;
+	long value;
+
+	if (text == NULL) {
+		*batch = DEFAULT_BATCH;
+		return true;
+	}
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || value < 1 || value > MAX_BATCH) {
+		admin_fail("import: --batch must be an integer from 1 to %d, not \"%.40s\"", MAX_BATCH, text);
+		return false;
+	}
+	*batch = (int)value;
+	return true;
+}
+
+
+static bool
+lang_is_valid(const char *lang)
+{
+	if (lang == NULL || strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0)
+		return true;
+	admin_fail("import: --lang must be fr or en, not \"%.40s\"", lang);
+	return false;
+}
+
+
+/* Lowercases --company, as SafeUUIDs compare case-insensitively.  Prints why and returns false when invalid. */
+static bool
+parse_company(struct options *options)
+{
+	struct error err;
+
+	if (options->company == NULL)
+		return true;
+	if (!types_parse_uuid(options->company, strlen(options->company), options->company_uid, &err)) {
+		admin_fail("import: --company must be a SafeUUID, not \"%.40s\"", options->company);
+		return false;
+	}
+	options->company = options->company_uid;
+	return true;
+}
 
 
 static bool
@@ -373,14 +429,13 @@ parse_options(int argc, char **argv, struct options *options)
 		i += 2;
 	}
 	options->first_file = i;
-	options->batch = batch != NULL ? atoi(batch) : DEFAULT_BATCH;
-	if (options->tenant == NULL || i >= argc || options->batch < 1 ||
-	    (options->lang != NULL && strcmp(options->lang, "fr") != 0 && strcmp(options->lang, "en") != 0)) {
+	if (options->tenant == NULL || i >= argc) {
 		admin_fail("usage: import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] "
 		    "[--lang fr|en] [--batch N] [--one-by-one] FILE...");
 		return false;
 	}
-	return true;
+	return parse_batch(batch, &options->batch) && lang_is_valid(options->lang) &&
+	    parse_company(options);
 }
 
 
@@ -389,7 +444,6 @@ static bool
 open_session(struct admin *admin, const struct options *options, struct import_session *session)
 {
 	struct error err;
-	char uid[37];
 
 	memset(session, 0, sizeof(*session));
 	session->ctx.config = &admin->config;
@@ -405,10 +459,6 @@ open_session(struct admin *admin, const struct options *options, struct import_s
 	pg_setup(admin->config.database, "perfimmo-admin import", admin->config.statement_timeout_ms);
 	if (!pg_enter_tenant(session->ctx.tenant.role, session->ctx.tenant.schema, &err))
 		return admin_fail("could not open tenant %s: %s", options->tenant, err.message_en) == 0;
-	if (options->company != NULL &&
-	    (!types_parse_uuid(options->company, strlen(options->company), uid, &err) ||
-	    strcmp(uid, options->company) != 0))
-		return admin_fail("--company must be a lowercase SafeUUID") == 0;
 	return load_actor(session, options->login) &&
 	    (options->company == NULL || check_company(options->company));
 }
