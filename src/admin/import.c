@@ -200,8 +200,23 @@ read_chunk(struct import_session *session, FILE *in, struct import_line *lines, 
 }
 
 
+/* Prints that PATH could not be read, for ERRNO_VALUE, and marks the file refused. */
+static void
+refuse_unreadable(struct import_session *session, const char *path, int errno_value,
+    bool *file_refused)
+{
+	import_say(session, "perfimmo-admin: %s illisible : %s", "perfimmo-admin: cannot read %s: %s",
+	    path, strerror(errno_value));
+	*file_refused = true;
+}
+
+
+/*
+ * Imports one JSON Lines file.  A read error (a directory, an I/O error)
+ * refuses the file, so its lines after the error are not taken as absent.
+ */
 static bool
-import_jsonl(struct import_session *session, const char *path, FILE *in)
+import_jsonl(struct import_session *session, const char *path, FILE *in, bool *file_refused)
 {
 	size_t max = (size_t)session->batch_max, count, room = 0;
 	struct import_line *lines = calloc(max, sizeof(*lines));
@@ -216,6 +231,8 @@ import_jsonl(struct import_session *session, const char *path, FILE *in)
 		ok = import_send_chunk(session, path, lines, count);
 		import_progress_show(session, false);
 	}
+	if (ferror(in))
+		refuse_unreadable(session, path, errno, file_refused);
 	for (size_t i = 0; i < max; i++) {
 		import_line_clear(&lines[i]);
 		free(lines[i].commands);
@@ -226,7 +243,7 @@ import_jsonl(struct import_session *session, const char *path, FILE *in)
 }
 
 
-/* Reads the whole of IN (a sheet is small) into a new buffer. */
+/* Reads the whole of IN (a sheet is small) into a new buffer.  Returns NULL with errno set on a read error. */
 static char *
 read_all(FILE *in, size_t *len)
 {
@@ -245,6 +262,13 @@ read_all(FILE *in, size_t *len)
 		}
 	}
 	*len = used;
+	if (ferror(in)) {
+		int saved = errno;
+
+		free(data);
+		errno = saved;
+		return NULL;
+	}
 	return data;
 }
 
@@ -291,6 +315,10 @@ import_sheet(struct import_session *session, const char *path, FILE *in,
 	bool ok;
 
 	*file_refused = false;
+	if (bytes == NULL) {
+		refuse_unreadable(session, path, errno, file_refused);
+		return true;
+	}
 	memset(&table, 0, sizeof(table));
 	memset(&text, 0, sizeof(text));
 	if (!import_text_decode(bytes, len, &text, &err) ||
@@ -503,13 +531,12 @@ import_files(struct import_session *session, const struct options *options, int 
 		bool file_refused = false;
 
 		if (in == NULL) {
-			import_say(session, "perfimmo-admin: %s illisible : %s",
-			    "perfimmo-admin: cannot read %s: %s", paths[i], strerror(errno));
+			refuse_unreadable(session, paths[i], errno, &file_refused);
 			(*refused)++;
 			continue;
 		}
 		if (is_jsonl(paths[i])) {
-			ok = import_jsonl(session, paths[i], in);
+			ok = import_jsonl(session, paths[i], in, &file_refused);
 		} else if (options->company == NULL) {
 			import_say(session, "perfimmo-admin: %s : un tableau CSV demande --company",
 			    "perfimmo-admin: %s: a CSV sheet needs --company", paths[i]);

@@ -1,5 +1,6 @@
-"""perfimmo-admin import options: a bad value is a usage error (exit 2) that
-names the option, stores nothing, and never crashes the tool."""
+"""perfimmo-admin import options and unreadable files: a bad option value is a
+usage error (exit 2) that names the option and stores nothing, and a file that
+cannot be read is refused (exit 1) rather than taken as empty."""
 
 import json
 import shlex
@@ -74,3 +75,14 @@ def test_uppercase_company_uid_accepted(env, world, tmp_path):
     outcome = run_import(env, env["PERFIMMO_TENANT"], path, company=world.company.upper())
 
     assert (outcome.code, outcome.accepted, outcome.rejected) == (0, 1, 0), outcome
+
+
+@pytest.mark.parametrize("name", ["dossier.jsonl", "dossier.csv"])
+def test_directory_refused_as_unreadable(env, world, tmp_path, name):
+    (tmp_path / name).mkdir()
+
+    outcome = run_import(env, env["PERFIMMO_TENANT"], tmp_path / name, company=world.company)
+
+    assert outcome.code == 1, outcome
+    assert f"{tmp_path / name} illisible : Is a directory" in outcome.stderr, outcome
+    assert "fichiers refusés : 1" in outcome.stderr, outcome
