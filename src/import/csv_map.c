@@ -74,11 +74,21 @@ csv_map_header(const struct csv_row *header, struct csv_columns *columns,
     struct error *err)
 {
 	bool patrimony = false, contact = false;
+	size_t named = header->count;
 
+	/* Spreadsheets export empty columns after the last one as trailing separators. */
+	while (named > 0 && header->cells[named - 1][0] == '\0')
+		named--;
 	for (int i = 0; i < COL__MAX; i++)
 		columns->index[i] = -1;
-	for (size_t i = 0; i < header->count; i++) {
-		int column = column_of(header->cells[i]);
+	for (size_t i = 0; i < named; i++) {
+		int column;
+
+		if (header->cells[i][0] == '\0')
+			return error_set(err, ERR_BAD_REQUEST,
+			    "colonne %zu sans nom dans l'en-tête : nommez-la ou supprimez-la",
+			    "column %zu has no name in the header: name it or delete it", i + 1);
+		column = column_of(header->cells[i]);
 		if (column < 0)
 			return error_set(err, ERR_BAD_REQUEST,
 			    "colonne « %.60s » inconnue (colonnes attendues : ref, agencies, label, address ; "

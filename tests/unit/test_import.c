@@ -246,6 +246,28 @@ START_TEST(header_errors)
 END_TEST
 
 
+/* Spreadsheets export the empty columns after the last one as trailing separators. */
+START_TEST(header_trailing_empty_cells_ignored)
+{
+	ck_assert(header("ref;agencies;label;;;\n"));
+	ck_assert_int_eq(columns.layout, CSV_PATRIMONIES);
+	ck_assert_int_eq(columns.index[COL_LABEL], 2);
+	ck_assert(header("siret;name; ;\n"));
+	ck_assert_int_eq(columns.layout, CSV_PROVIDER_CONTACTS);
+}
+END_TEST
+
+
+START_TEST(header_empty_cell_between_columns_rejected)
+{
+	ck_assert(!header("ref;;agencies\n"));
+	ck_assert_int_eq(err.type, ERR_BAD_REQUEST);
+	ck_assert_ptr_nonnull(strstr(err.message_fr, "colonne 2 sans nom"));
+	ck_assert_ptr_nonnull(strstr(err.message_en, "column 2 has no name"));
+}
+END_TEST
+
+
 /*
  * Found by tests/fuzz/fuzz_csv.c: a Windows-1252 header whose unknown name
  * was cut inside a character by "%.60s", leaving invalid UTF-8 in the message.
@@ -650,6 +672,8 @@ import_suite(void)
 	tcase_add_test(csv, fuzz_lone_cr_rows_get_their_own_line);
 	tcase_add_test(mapping_case, header_gives_the_layout);
 	tcase_add_test(mapping_case, header_errors);
+	tcase_add_test(mapping_case, header_trailing_empty_cells_ignored);
+	tcase_add_test(mapping_case, header_empty_cell_between_columns_rejected);
 	tcase_add_test(mapping_case, fuzz_cut_column_name_keeps_message_utf8);
 	tcase_add_test(mapping_case, address_is_split);
 	tcase_add_test(mapping_case, unreadable_address_is_null);
