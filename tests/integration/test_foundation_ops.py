@@ -95,6 +95,27 @@ def test_admin_command_help_needs_no_database(env, arguments):
     assert result.stdout.startswith("usage: perfimmo-admin"), result.stdout
     assert result.stderr == ""
 
+
+@pytest.mark.parametrize("key_id", ["99999999999999999999", "9223372036854775807"])
+def test_key_revoke_unknown_id_says_so(env, admin, key_id):
+    result = admin("key", "revoke", "--tenant", env["PERFIMMO_TENANT"], "--id", key_id,
+                   check=False)
+
+    assert result.returncode == 1, result
+    assert result.stderr == \
+        f"perfimmo-admin: no key {key_id} in tenant {env['PERFIMMO_TENANT']}\n"
+
+
+def test_superuser_create_used_login_says_so(env, admin):
+    login = env["PERFIMMO_SUPERUSER_LOGIN"].upper()
+
+    result = admin("superuser", "create", "--tenant", env["PERFIMMO_TENANT"], "--login", login,
+                   check=False)
+
+    assert result.returncode == 1, result
+    assert result.stderr == (f"perfimmo-admin: login {login.lower()} is already used in tenant "
+                             f"{env['PERFIMMO_TENANT']}; superUser not created\n")
+
 def test_api_pid_file_names_running_master(env):
     pid = int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])
 
