@@ -369,6 +369,12 @@ fake_patrimony(void *data, const char *company, const char *ref, char uid[37], s
 		strcpy(uid, PATRIMONY_TIL);
 		return LOOKUP_FOUND;
 	}
+	if (strcmp(ref, "PAT-STORED") == 0) {
+		const char *parts[3] = {"patrimony", COMPANY, "PAT-STORED"};
+
+		import_uid(uid, parts, 3);
+		return LOOKUP_FOUND;
+	}
 	if (strcmp(ref, "DUO") == 0)
 		return LOOKUP_AMBIGUOUS;
 	if (strcmp(ref, "DOWN") == 0) {
@@ -430,6 +436,17 @@ START_TEST(patrimony_row_gives_two_commands)
 }
 END_TEST
 
+
+/* A changed row of a stored patrimony is rejected as existing, so its ref is at fault. */
+START_TEST(stored_patrimony_row_blames_ref)
+{
+	ck_assert(map("ref;agencies\nPAT-STORED;AG-LYON\n"));
+	ck_assert(!line.rejected);
+	ck_assert_str_eq(line.commands[0].column, "ref");
+	ck_assert(map("ref;agencies\nPAT-9;AG-LYON\n"));
+	ck_assert_str_eq(line.commands[0].column, "agencies");
+}
+END_TEST
 
 START_TEST(same_row_gives_same_uids)
 {
@@ -679,6 +696,7 @@ import_suite(void)
 	tcase_add_test(mapping_case, unreadable_address_is_null);
 	tcase_add_test(mapping_case, patrimony_row_gives_two_commands);
 	tcase_add_test(mapping_case, same_row_gives_same_uids);
+	tcase_add_test(mapping_case, stored_patrimony_row_blames_ref);
 	tcase_add_test(mapping_case, patrimony_rows_that_cannot_be_mapped);
 	tcase_add_test(mapping_case, failed_lookup_stops_the_mapping);
 	tcase_add_test(mapping_case, contact_row_gives_its_commands);
