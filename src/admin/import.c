@@ -153,8 +153,11 @@ map_json_line(const char *text, size_t len, long number, struct import_line *lin
 		return;
 	}
 
-	/* A body without processUid gets one derived from the line, the same at every run. */
-	if (!json_object_object_get_ex(body, "processUid", &uid)) {
+	/*
+	 * A body without processUid, or with a null one (null is absent in the
+	 * API), gets one derived from the line, the same at every run.
+	 */
+	if (!json_object_object_get_ex(body, "processUid", &uid) || uid == NULL) {
 		snprintf(number_text, sizeof(number_text), "%ld", number);
 		import_uid(derived, parts, 3);
 		json_object_object_add(body, "processUid", json_object_new_string(derived));

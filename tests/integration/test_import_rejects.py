@@ -199,6 +199,22 @@ def test_json_lines_byte_order_mark_dropped(env, world, tmp_path):
     assert event_count(env, env["PERFIMMO_TENANT"]) == before + 1
     assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
 
+def test_json_lines_null_process_uid_derived(env, world, tmp_path):
+    """A null field is an absent one, so a null processUid gets a derived one too."""
+    company = new_uid()
+    line = json.dumps({"method": "POST", "path": "/api/vEvent/clientcompanies",
+                       "body": {"processUid": None, "commandType": "CreateClientAccount",
+                                "aggregateUid": company, "callCenterReference": world.call_center,
+                                "createdDate": "2025-01-06", "name": "Syndic du Trièves"}})
+    path = write(tmp_path / "nul.jsonl", line + "\n")
+
+    first = run_import(env, env["PERFIMMO_TENANT"], path)
+    again = run_import(env, env["PERFIMMO_TENANT"], path)
+
+    assert (first.code, first.accepted, first.rejected) == (0, 1, 0), first
+    assert (again.code, again.accepted, again.present) == (0, 0, 1), again
+    assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
+
 @pytest.mark.parametrize("name, content, words", [
     ("garbled.csv", "ref;agencies\nRÃ©sidence;LYON-1\n".encode("utf-8"), "Ã©"),
     ("undefined.csv", b"ref;agencies\nR\x81sidence;LYON-1\n", "CSV UTF-8"),
