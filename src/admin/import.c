@@ -215,6 +215,30 @@ refuse_unreadable(struct import_session *session, const char *path, int errno_va
 
 
 /*
+ * Tells whether IN starts with "[" after an optional byte order mark and
+ * blanks, then rewinds it; false when IN cannot seek.  A JSON Lines line is
+ * an object, so such a file is one JSON array of commands, not JSON Lines.
+ */
+static bool
+starts_with_array(FILE *in)
+{
+	long start = ftell(in);
+	int c;
+
+	if (start < 0)
+		return false;
+	c = getc(in);
+	if (c == 0xEF && getc(in) == 0xBB && getc(in) == 0xBF)
+		c = getc(in);
+	while (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		c = getc(in);
+	if (fseek(in, start, SEEK_SET) != 0)
+		return false;
+	return c == '[';
+}
+
+
+/*
  * Imports one JSON Lines file.  A read error (a directory, an I/O error)
  * refuses the file, so its lines after the error are not taken as absent.
  */
@@ -229,6 +253,15 @@ import_jsonl(struct import_session *session, const char *path, FILE *in, bool *f
 
 	if (lines == NULL)
 		abort();
+	if (starts_with_array(in)) {
+		import_say(session, "perfimmo-admin: %s refusé : un tableau JSON ; attendu des lignes JSON, "
+		    "un objet {\"method\", \"path\", \"body\"} par ligne",
+		    "perfimmo-admin: %s refused: a JSON array; expected JSON Lines, "
+		    "one {\"method\", \"path\", \"body\"} object per line", path);
+		*file_refused = true;
+		free(lines);
+		return true;
+	}
 	while (ok && !stop_requested &&
 	    (count = read_chunk(session, in, lines, max, &number, &text, &room)) > 0) {
 		ok = import_send_chunk(session, path, lines, count);

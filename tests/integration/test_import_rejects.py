@@ -215,6 +215,22 @@ def test_json_lines_null_process_uid_derived(env, world, tmp_path):
     assert (again.code, again.accepted, again.present) == (0, 0, 1), again
     assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
 
+def test_json_array_file_refused_whole(env, world, tmp_path):
+    """A .json file holding one JSON array of commands is not JSON Lines."""
+    body = {"commandType": "CreateClientAccount", "aggregateUid": new_uid(),
+            "callCenterReference": world.call_center, "createdDate": "2025-01-06",
+            "name": "Syndic du Diois"}
+    path = write(tmp_path / "commandes.json", json.dumps(
+        [{"method": "POST", "path": "/api/vEvent/clientcompanies", "body": body}], indent=2))
+
+    before = event_count(env, env["PERFIMMO_TENANT"])
+    outcome = run_import(env, env["PERFIMMO_TENANT"], path)
+
+    assert (outcome.code, outcome.accepted, outcome.rejected) == (1, 0, 0), outcome
+    assert "un tableau JSON" in outcome.stderr, outcome
+    assert "fichiers refusés : 1" in outcome.stderr, outcome
+    assert event_count(env, env["PERFIMMO_TENANT"]) == before
+
 @pytest.mark.parametrize("name, content, words", [
     ("garbled.csv", "ref;agencies\nRÃ©sidence;LYON-1\n".encode("utf-8"), "Ã©"),
     ("undefined.csv", b"ref;agencies\nR\x81sidence;LYON-1\n", "CSV UTF-8"),
