@@ -27,6 +27,12 @@
 #include "import/import_uid.h"
 
 #define DEFAULT_BATCH 500
+/*
+ * Largest --batch: each line of a batch is held in memory (a struct
+ * import_line, just over 1 KB) and the tenant's API commands wait for the
+ * whole batch to commit.
+ */
+#define MAX_BATCH 10000
 
 static volatile sig_atomic_t stop_requested;
 
@@ -147,8 +153,11 @@ map_json_line(const char *text, size_t len, long number, struct import_line *lin
 		return;
 	}
 
-	/* A body without processUid gets one derived from the line, the same at every run. */
-	if (!json_object_object_get_ex(body, "processUid", &uid)) {
+	/*
+	 * A body without processUid, or with a null one (null is absent in the
+	 * API), gets one derived from the line, the same at every run.
+	 */
+	if (!json_object_object_get_ex(body, "processUid", &uid) || uid == NULL) {
 		snprintf(number_text, sizeof(number_text), "%ld", number);
 		import_uid(derived, parts, 3);
 		json_object_object_add(body, "processUid", json_object_new_string(derived));
@@ -181,6 +190,11 @@ read_chunk(struct import_session *session, FILE *in, struct import_line *lines, 
 		session->progress.bytes_done += len;
 		while (len > 0 && ((*text)[len - 1] == '\n' || (*text)[len - 1] == '\r'))
 			(*text)[--len] = '\0';
+		/* A byte order mark starts the file, not its first line, so it is dropped as in sheets. */
+		if (*number == 1 && len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0) {
+			len -= 3;
+			memmove(*text, *text + 3, (size_t)len + 1);
+		}
 		if (len == 0)
 			continue;
 		map_json_line(*text, (size_t)len, *number, &lines[count++]);
@@ -189,8 +203,47 @@ read_chunk(struct import_session *session, FILE *in, struct import_line *lines, 
 }
 
 
+/* Prints that PATH could not be read, for ERRNO_VALUE, and marks the file refused. */
+static void
+refuse_unreadable(struct import_session *session, const char *path, int errno_value,
+    bool *file_refused)
+{
+	import_say(session, "perfimmo-admin: %s illisible : %s", "perfimmo-admin: cannot read %s: %s",
+	    path, strerror(errno_value));
+	*file_refused = true;
+}
+
+
+/*
+ * Tells whether IN starts with "[" after an optional byte order mark and
+ * blanks, then rewinds it; false when IN cannot seek.  A JSON Lines line is
+ * an object, so such a file is one JSON array of commands, not JSON Lines.
+ */
 static bool
-import_jsonl(struct import_session *session, const char *path, FILE *in)
+starts_with_array(FILE *in)
+{
+	long start = ftell(in);
+	int c;
+
+	if (start < 0)
+		return false;
+	c = getc(in);
+	if (c == 0xEF && getc(in) == 0xBB && getc(in) == 0xBF)
+		c = getc(in);
+	while (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		c = getc(in);
+	if (fseek(in, start, SEEK_SET) != 0)
+		return false;
+	return c == '[';
+}
+
+
+/*
+ * Imports one JSON Lines file.  A read error (a directory, an I/O error)
+ * refuses the file, so its lines after the error are not taken as absent.
+ */
+static bool
+import_jsonl(struct import_session *session, const char *path, FILE *in, bool *file_refused)
 {
 	size_t max = (size_t)session->batch_max, count, room = 0;
 	struct import_line *lines = calloc(max, sizeof(*lines));
@@ -200,11 +253,22 @@ import_jsonl(struct import_session *session, const char *path, FILE *in)
 
 	if (lines == NULL)
 		abort();
+	if (starts_with_array(in)) {
+		import_say(session, "perfimmo-admin: %s refusé : un tableau JSON ; attendu des lignes JSON, "
+		    "un objet {\"method\", \"path\", \"body\"} par ligne",
+		    "perfimmo-admin: %s refused: a JSON array; expected JSON Lines, "
+		    "one {\"method\", \"path\", \"body\"} object per line", path);
+		*file_refused = true;
+		free(lines);
+		return true;
+	}
 	while (ok && !stop_requested &&
 	    (count = read_chunk(session, in, lines, max, &number, &text, &room)) > 0) {
 		ok = import_send_chunk(session, path, lines, count);
 		import_progress_show(session, false);
 	}
+	if (ferror(in))
+		refuse_unreadable(session, path, errno, file_refused);
 	for (size_t i = 0; i < max; i++) {
 		import_line_clear(&lines[i]);
 		free(lines[i].commands);
@@ -215,7 +279,7 @@ import_jsonl(struct import_session *session, const char *path, FILE *in)
 }
 
 
-/* Reads the whole of IN (a sheet is small) into a new buffer. */
+/* Reads the whole of IN (a sheet is small) into a new buffer.  Returns NULL with errno set on a read error. */
 static char *
 read_all(FILE *in, size_t *len)
 {
@@ -234,6 +298,13 @@ read_all(FILE *in, size_t *len)
 		}
 	}
 	*len = used;
+	if (ferror(in)) {
+		int saved = errno;
+
+		free(data);
+		errno = saved;
+		return NULL;
+	}
 	return data;
 }
 
@@ -280,6 +351,10 @@ import_sheet(struct import_session *session, const char *path, FILE *in,
 	bool ok;
 
 	*file_refused = false;
+	if (bytes == NULL) {
+		refuse_unreadable(session, path, errno, file_refused);
+		return true;
+	}
 	memset(&table, 0, sizeof(table));
 	memset(&text, 0, sizeof(text));
 	if (!import_text_decode(bytes, len, &text, &err) ||
@@ -331,10 +406,60 @@ print_summary(struct import_session *session, bool interrupted, int refused_file
 
 struct options {
 	const char *tenant, *company, *login, *rejects, *lang;
+	char company_uid[TYPES_UUID_SIZE];	/* --company in lowercase, which company points to */
 	int batch;
 	bool one_by_one;
 	int first_file;			/* index of the first FILE in argv */
 };
+
+
+/* Reads --batch TEXT into BATCH, or DEFAULT_BATCH when absent.  Prints why and returns false when invalid. */
+static bool
+parse_batch(const char *text, int *batch)
+{
+	char *end;
+	long value;
+
+	if (text == NULL) {
+		*batch = DEFAULT_BATCH;
+		return true;
+	}
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || value < 1 || value > MAX_BATCH) {
+		admin_fail("import: --batch must be an integer from 1 to %d, not \"%.40s\"", MAX_BATCH, text);
+		return false;
+	}
+	*batch = (int)value;
+	return true;
+}
+
+
+static bool
+lang_is_valid(const char *lang)
+{
+	if (lang == NULL || strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0)
+		return true;
+	admin_fail("import: --lang must be fr or en, not \"%.40s\"", lang);
+	return false;
+}
+
+
+/* Lowercases --company, as SafeUUIDs compare case-insensitively.  Prints why and returns false when invalid. */
+static bool
+parse_company(struct options *options)
+{
+	struct error err;
+
+	if (options->company == NULL)
+		return true;
+	if (!types_parse_uuid(options->company, strlen(options->company), options->company_uid, &err)) {
+		admin_fail("import: --company must be a SafeUUID, not \"%.40s\"", options->company);
+		return false;
+	}
+	options->company = options->company_uid;
+	return true;
+}
 
 
 static bool
@@ -368,14 +493,13 @@ parse_options(int argc, char **argv, struct options *options)
 		i += 2;
 	}
 	options->first_file = i;
-	options->batch = batch != NULL ? atoi(batch) : DEFAULT_BATCH;
-	if (options->tenant == NULL || i >= argc || options->batch < 1 ||
-	    (options->lang != NULL && strcmp(options->lang, "fr") != 0 && strcmp(options->lang, "en") != 0)) {
+	if (options->tenant == NULL || i >= argc) {
 		admin_fail("usage: import --tenant T [--company UID] [--as LOGIN] [--rejects FILE] "
 		    "[--lang fr|en] [--batch N] [--one-by-one] FILE...");
 		return false;
 	}
-	return true;
+	return parse_batch(batch, &options->batch) && lang_is_valid(options->lang) &&
+	    parse_company(options);
 }
 
 
@@ -384,7 +508,6 @@ static bool
 open_session(struct admin *admin, const struct options *options, struct import_session *session)
 {
 	struct error err;
-	char uid[37];
 
 	memset(session, 0, sizeof(*session));
 	session->ctx.config = &admin->config;
@@ -400,10 +523,6 @@ open_session(struct admin *admin, const struct options *options, struct import_s
 	pg_setup(admin->config.database, "perfimmo-admin import", admin->config.statement_timeout_ms);
 	if (!pg_enter_tenant(session->ctx.tenant.role, session->ctx.tenant.schema, &err))
 		return admin_fail("could not open tenant %s: %s", options->tenant, err.message_en) == 0;
-	if (options->company != NULL &&
-	    (!types_parse_uuid(options->company, strlen(options->company), uid, &err) ||
-	    strcmp(uid, options->company) != 0))
-		return admin_fail("--company must be a lowercase SafeUUID") == 0;
 	return load_actor(session, options->login) &&
 	    (options->company == NULL || check_company(options->company));
 }
@@ -448,13 +567,12 @@ import_files(struct import_session *session, const struct options *options, int 
 		bool file_refused = false;
 
 		if (in == NULL) {
-			import_say(session, "perfimmo-admin: %s illisible : %s",
-			    "perfimmo-admin: cannot read %s: %s", paths[i], strerror(errno));
+			refuse_unreadable(session, paths[i], errno, &file_refused);
 			(*refused)++;
 			continue;
 		}
 		if (is_jsonl(paths[i])) {
-			ok = import_jsonl(session, paths[i], in);
+			ok = import_jsonl(session, paths[i], in, &file_refused);
 		} else if (options->company == NULL) {
 			import_say(session, "perfimmo-admin: %s : un tableau CSV demande --company",
 			    "perfimmo-admin: %s: a CSV sheet needs --company", paths[i]);

@@ -1,5 +1,6 @@
 /* perfimmo-admin: tenants, migrations, users and keys. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ usage(FILE *out)
 	    "  tenant create NAME --host HOST [--timezone ZONE]\n"
 	    "                                           create a tenant and regenerate the nginx hosts\n"
 	    "  tenant list                              list tenants\n"
+	    "  tenant sync-nginx                        write the nginx hosts again from the database,\n"
+	    "                                           test and reload nginx\n"
 	    "  secret add --tenant T                    add a session secret: it signs new cookies, the\n"
 	    "                                           previous one still verifies, older ones stop\n"
 	    "  superuser create --tenant T --login EMAIL\n"
@@ -41,6 +44,17 @@ usage(FILE *out)
 	    "                                           --one-by-one stores JSON Lines one at a time\n"
 	    "  -c FILE   configuration file (default %s)\n",
 	    CONFIG_DEFAULT_PATH);
+}
+
+
+/* Tells whether an argument is -h or --help, so help needs no configuration or database. */
+static bool
+help_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
 }
 
 
@@ -171,9 +185,13 @@ main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (help_requested(argc, argv)) {
+		usage(stdout);
+		return 0;
 	}
 	if (!config_load(&admin.config, path, message, sizeof(message)))
 		return admin_fail("%s", message);

@@ -156,6 +156,34 @@ add_session_secret(struct admin *admin, const struct tenant *tenant)
 }
 
 
+/*
+ * Checks that neither TENANT's name nor its host is taken, and prints which
+ * tenant has it when one is.  The caller holds the migration lock, so no
+ * other perfimmo-admin creates a tenant meanwhile.
+ */
+static bool
+tenant_is_new(struct admin *admin, const struct tenant *tenant)
+{
+	const char *params[2] = {tenant->name, tenant->host};
+	PGresult *result = admin_query(admin,
+	    "SELECT name, host FROM perfimmo_meta.tenants WHERE name = $1 OR host = $2"
+	    " ORDER BY name <> $1", 2, params);
+	bool is_new;
+
+	if (result == NULL)
+		return false;
+	is_new = PQntuples(result) == 0;
+	if (!is_new && strcmp(PQgetvalue(result, 0, 0), tenant->name) == 0)
+		admin_fail("tenant %s already exists (host %s); nothing changed",
+		    tenant->name, PQgetvalue(result, 0, 1));
+	else if (!is_new)
+		admin_fail("host %s already belongs to tenant %s; choose another host",
+		    tenant->host, PQgetvalue(result, 0, 0));
+	PQclear(result);
+	return is_new;
+}
+
+
 static bool
 create_tenant(struct admin *admin, struct tenant *tenant, const char *zone)
 {
@@ -208,7 +236,7 @@ tenant_create(struct admin *admin, int argc, char **argv)
 
 	if (!migrate_lock(admin))
 		return 1;
-	if (!migrate_meta(admin)) {
+	if (!migrate_meta(admin) || !tenant_is_new(admin, &tenant)) {
 		migrate_unlock(admin);
 		return 1;
 	}

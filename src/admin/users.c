@@ -6,6 +6,7 @@
  * an actor it cached before the change.
  */
 #include <crypt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,18 @@ superuser_create(struct admin *admin, int argc, char **argv)
 
 	if (!prepare(admin, argc, argv, &tenant, login) || !admin_begin_raise(admin, &generation))
 		return 1;
+
+	/* generation_raise updated the command_lock row, so no API command adds this login meanwhile. */
+	result = admin_query(admin, "SELECT FROM credentials WHERE login = $1", 1, params);
+	if (result == NULL || PQntuples(result) > 0) {
+		if (result != NULL)
+			admin_fail("login %s is already used in tenant %s; superUser not created",
+			    login, tenant.name);
+		PQclear(result);
+		admin_rollback(admin);
+		return 1;
+	}
+	PQclear(result);
 
 	result = admin_query(admin,
 	    "INSERT INTO credentials (user_uid, login, user_type)"
@@ -255,8 +268,14 @@ key_revoke(struct admin *admin, int argc, char **argv)
 
 	if (name == NULL || id == NULL || strspn(id, "0123456789") != strlen(id) || *id == '\0')
 		return admin_fail("--tenant and a numeric --id are required (see: key list)");
-	if (!admin_find_tenant(admin, name, &tenant) || !admin_use_tenant(admin, &tenant) ||
-	    !admin_begin_raise(admin, &generation))
+	if (!admin_find_tenant(admin, name, &tenant))
+		return 1;
+	/* Key ids are PostgreSQL bigints: a larger number names no key. */
+	errno = 0;
+	(void)strtoll(id, NULL, 10);
+	if (errno == ERANGE)
+		return admin_fail("no key %s in tenant %s", id, tenant.name);
+	if (!admin_use_tenant(admin, &tenant) || !admin_begin_raise(admin, &generation))
 		return 1;
 	result = admin_query(admin, "DELETE FROM api_keys WHERE id = $1", 1, params);
 	if (result == NULL || strcmp(PQcmdTuples(result), "1") != 0) {

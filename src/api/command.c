@@ -78,15 +78,19 @@ find_spec(const struct command_endpoint *endpoint, struct json_object *body,
 		invalid(err, "commandType", "champ obligatoire absent", "required field missing");
 		return NULL;
 	}
-	type = json_object_get_string(value);
-	if (json_object_is_type(value, json_type_string)) {
-		for (const struct command_spec *spec = endpoint->specs; spec->type != NULL; spec++)
-			if (strcmp(spec->type, type) == 0 &&
-			    strlen(type) == (size_t)json_object_get_string_len(value))
-				return spec;
+	if (!json_object_is_type(value, json_type_string)) {
+		invalid(err, "commandType", "doit être une chaîne de caractères", "must be a string");
+		return NULL;
 	}
-	invalid(err, "commandType", "type de commande non accepté sur ce chemin",
-	    "command type not accepted on this path");
+	type = json_object_get_string(value);
+	for (const struct command_spec *spec = endpoint->specs; spec->type != NULL; spec++)
+		if (strcmp(spec->type, type) == 0 &&
+		    strlen(type) == (size_t)json_object_get_string_len(value))
+			return spec;
+	/* The value shows a typo or a command sent to the wrong path.  error_set drops a character that %.80s cuts. */
+	error_set(err, ERR_INVALID_COMMAND, "« %.80s » n'est pas accepté sur ce chemin",
+	    "\"%.80s\" is not accepted on this path", type);
+	error_prefix_path(err, "commandType");
 	return NULL;
 }
 

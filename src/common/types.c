@@ -96,13 +96,21 @@ invalid:
 }
 
 
+/* Reads the digits of "YYYY-MM-DD" at the start of S (at least 10 bytes) without checking their ranges. */
+static bool
+read_date_form(const char *s, struct types_date *out)
+{
+	return read_digits(s, 4, &out->year) && s[4] == '-'
+	    && read_digits(s + 5, 2, &out->month) && s[7] == '-'
+	    && read_digits(s + 8, 2, &out->day);
+}
+
+
 /* Reads the "YYYY-MM-DD" at the start of S, which has at least 10 bytes. */
 static bool
 read_date(const char *s, struct types_date *out, struct error *err)
 {
-	if (!read_digits(s, 4, &out->year) || s[4] != '-'
-	    || !read_digits(s + 5, 2, &out->month) || s[7] != '-'
-	    || !read_digits(s + 8, 2, &out->day))
+	if (!read_date_form(s, out))
 		return error_set(err, ERR_INVALID_COMMAND,
 		    "doit être une date au format AAAA-MM-JJ",
 		    "must be a date in the form YYYY-MM-DD");
@@ -269,7 +277,7 @@ types_parse_datetime(const char *s, size_t len, int64_t *epoch_ms,
 	int64_t seconds = 0, ms = 0, offset = 0, result;
 	size_t pos = date_time_len;
 
-	if (len < date_time_len + 1 || memchr(s, '\0', len) != NULL)
+	if (len < date_time_len + 1 || memchr(s, '\0', len) != NULL || !read_date_form(s, &date))
 		return fail_datetime_form(err);
 	if (!read_date(s, &date, err) || !read_time(s + 10, &seconds, err))
 		return false;

@@ -74,11 +74,21 @@ csv_map_header(const struct csv_row *header, struct csv_columns *columns,
     struct error *err)
 {
 	bool patrimony = false, contact = false;
+	size_t named = header->count;
 
+	/* Spreadsheets export empty columns after the last one as trailing separators. */
+	while (named > 0 && header->cells[named - 1][0] == '\0')
+		named--;
 	for (int i = 0; i < COL__MAX; i++)
 		columns->index[i] = -1;
-	for (size_t i = 0; i < header->count; i++) {
-		int column = column_of(header->cells[i]);
+	for (size_t i = 0; i < named; i++) {
+		int column;
+
+		if (header->cells[i][0] == '\0')
+			return error_set(err, ERR_BAD_REQUEST,
+			    "colonne %zu sans nom dans l'en-tête : nommez-la ou supprimez-la",
+			    "column %zu has no name in the header: name it or delete it", i + 1);
+		column = column_of(header->cells[i]);
 		if (column < 0)
 			return error_set(err, ERR_BAD_REQUEST,
 			    "colonne « %.60s » inconnue (colonnes attendues : ref, agencies, label, address ; "
@@ -410,7 +420,7 @@ map_patrimony(const struct csv_mapping *mapping, const struct csv_columns *colum
 	const char *parts[3] = {"patrimony", mapping->company, ref};
 	struct json_object *body, *agencies, *address = NULL;
 	char uid[37], existing[37], path[96];
-	bool failed;
+	bool failed, stored = false;
 
 	if (ref[0] == '\0') {
 		error_set(&line->err, ERR_INVALID_COMMAND, "référence obligatoire", "reference required");
@@ -424,7 +434,8 @@ map_patrimony(const struct csv_mapping *mapping, const struct csv_columns *colum
 	case LOOKUP_FAILED:
 		return false;
 	case LOOKUP_FOUND:
-		if (strcmp(existing, uid) == 0)
+		stored = strcmp(existing, uid) == 0;
+		if (stored)
 			break;
 		/* FALLTHROUGH */
 	case LOOKUP_AMBIGUOUS:
@@ -454,8 +465,12 @@ map_patrimony(const struct csv_mapping *mapping, const struct csv_columns *colum
 	json_object_object_add(body, "agencyUids", agencies);
 	if (label[0] != '\0')
 		json_object_object_add(body, "label", json_object_new_string(label));
-	/* The pipeline refuses a new patrimony mostly for its agencies (404, 409, 403). */
-	import_line_add(line, "POST", "/api/vEvent/patrimonies", body, "agencies");
+	/*
+	 * The pipeline rejects a new patrimony mostly for its agencies (404, 409,
+	 * 403).  It rejects one already stored under this ref only as existing,
+	 * when the row's cells changed since its import, so the ref is at fault.
+	 */
+	import_line_add(line, "POST", "/api/vEvent/patrimonies", body, stored ? "ref" : "agencies");
 
 	if (address != NULL) {
 		body = command_body(key, 1, "AddComplementaryAddressToPatrimony");

@@ -42,10 +42,16 @@ csv_table_separator(const char *text, size_t len)
 }
 
 
+/*
+ * Copies a cell without its padding spaces and tabs, and with each line
+ * break inside it (CR LF or a lone CR) made LF.  The derived uids of a row
+ * hash its cells, so a file saved again with other line breaks keeps them.
+ */
 static char *
-trimmed_copy(const char *s, size_t len)
+cell_copy(const char *s, size_t len)
 {
 	char *copy;
+	size_t length = 0;
 
 	while (len > 0 && (*s == ' ' || *s == '\t'))
 		s++, len--;
@@ -54,8 +60,16 @@ trimmed_copy(const char *s, size_t len)
 	copy = malloc(len + 1);
 	if (copy == NULL)
 		abort();
-	memcpy(copy, s, len);
-	copy[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\r') {
+			copy[length++] = '\n';
+			if (i + 1 < len && s[i + 1] == '\n')
+				i++;
+		} else {
+			copy[length++] = s[i];
+		}
+	}
+	copy[length] = '\0';
 	return copy;
 }
 
@@ -74,7 +88,7 @@ on_cell(void *bytes, size_t len, void *data)
 		if (row->cells == NULL)
 			abort();
 	}
-	row->cells[row->count++] = trimmed_copy(bytes != NULL ? bytes : "", bytes != NULL ? len : 0);
+	row->cells[row->count++] = cell_copy(bytes != NULL ? bytes : "", bytes != NULL ? len : 0);
 }
 
 

@@ -13,7 +13,7 @@
 
 struct csv_row {
 	long line;			/* line of the file where the row starts: the header's is 1 */
-	char **cells;			/* trimmed, NUL-terminated */
+	char **cells;			/* trimmed, line breaks as LF, NUL-terminated */
 	size_t count;
 };
 

@@ -124,6 +124,35 @@ check_maintenance(PGresult *result, struct error *err)
 
 
 /*
+ * Reports a command cancelled (SQLSTATE 57014, statement_timeout) while it
+ * waited for the command lock.  The database is up and another holder,
+ * such as an import batch, is the cause, so the generic "database
+ * temporarily unavailable" would mislead the client.
+ */
+static bool
+command_lock_timed_out(struct error *err)
+{
+	return error_set(err, ERR_SERVICE_UNAVAILABLE,
+	    "délai dépassé en attendant le verrou des commandes de ce tenant, tenu par une autre "
+	    "opération (un import, par exemple) : réessayez",
+	    "timed out waiting for this tenant's command lock, which another operation "
+	    "(an import, for example) holds: retry");
+}
+
+
+/* Checks the result of a statement taking the command lock, naming the lock when its wait timed out. */
+static bool
+check_lock_result(PGresult *result, struct error *err)
+{
+	if (pg_pipeline_check(result, PGRES_TUPLES_OK, err))
+		return true;
+	if (pg_last_sqlstate_is("57014"))
+		command_lock_timed_out(err);
+	return false;
+}
+
+
+/*
  * Raises the generation and takes the command lock, inside the open
  * transaction; rejects the command with 503 when the tenant went under maintenance.
  */
@@ -140,6 +169,8 @@ take_command_lock(struct error *err)
 	 * lock is held (command_lock_take in sql/tenant/011_maintenance.sql).
 	 */
 	result = pg_query_prepared(&lock_statement, 0, NULL, PGRES_TUPLES_OK, err);
+	if (result == NULL && pg_last_sqlstate_is("57014"))
+		return command_lock_timed_out(err);
 	if (result == NULL)
 		return false;
 	note_locked_generation(result);
@@ -383,7 +414,7 @@ journal_begin_command(const char *process_uid, const char *kind, const char *uid
 	if (!pg_pipeline(statements, 4, results, err))
 		return false;
 	ok = pg_pipeline_check(results[0], PGRES_COMMAND_OK, err) &&
-	    pg_pipeline_check(results[1], PGRES_TUPLES_OK, err) &&
+	    check_lock_result(results[1], err) &&
 	    pg_pipeline_check(results[2], PGRES_TUPLES_OK, err) &&
 	    pg_pipeline_check(results[3], PGRES_TUPLES_OK, err) &&
 	    check_maintenance(results[1], err);
@@ -525,7 +556,7 @@ check_late_lock(PGresult *result, struct error *err)
 		/* Reads the Retry-After; maintenance ended meanwhile means "decide again". */
 		return maintenance_check(err) ? JOURNAL_CONFLICT : JOURNAL_FAILED;
 	}
-	pg_pipeline_check(result, PGRES_TUPLES_OK, err);
+	check_lock_result(result, err);
 	return JOURNAL_FAILED;
 }
 

@@ -337,12 +337,32 @@ destination_parse_url(const char *url, const struct destination_policy *policy,
 }
 
 
-/* WHY is English: it is also the lastError of a failed attempt. */
+/* Sets ERR to a refusal with its reason in each language; a delivery's lastError keeps the English message. */
 static bool
-refused(struct error *err, const char *why)
+refused(struct error *err, const char *why_fr, const char *why_en)
 {
-	return error_set(err, ERR_DESTINATION_NOT_ALLOWED,
-	    "url : destination refusée (%s)", "url: destination refused (%s)", why);
+	char text_fr[ERROR_MESSAGE_MAX], text_en[ERROR_MESSAGE_MAX];
+
+	snprintf(text_fr, sizeof(text_fr), "url : destination refusée (%s)", why_fr);
+	snprintf(text_en, sizeof(text_en), "url: destination refused (%s)", why_en);
+	return error_set_text(err, ERR_DESTINATION_NOT_ALLOWED, text_fr, text_en);
+}
+
+
+/* Returns the French name of an address class, for the refusal message. */
+static const char *
+class_name_fr(enum address_class class)
+{
+	switch (class) {
+	case ADDRESS_PUBLIC: return "adresse publique";
+	case ADDRESS_LOOPBACK: return "adresse de bouclage";
+	case ADDRESS_PRIVATE: return "adresse privée";
+	case ADDRESS_LINK_LOCAL: return "adresse lien-local";
+	case ADDRESS_MULTICAST: return "adresse multicast";
+	case ADDRESS_UNSPECIFIED: return "adresse non spécifiée";
+	case ADDRESS_RESERVED: return "adresse réservée";
+	}
+	return "adresse de classe inconnue";
 }
 
 
@@ -375,14 +395,15 @@ check_address(const struct destination_policy *policy, const struct destination 
 	else if (family == AF_INET6)
 		bytes = (const unsigned char *)&((const struct sockaddr_in6 *)(const void *)address)->sin6_addr;
 	else
-		return refused(err, "address family");
+		return refused(err, "famille d'adresses non prise en charge", "address family");
 
 	if (!destination_address_allowed(policy, family, bytes, &class)) {
 		snprintf(why, sizeof(why), "%s address", destination_class_name(class));
-		return refused(err, why);
+		return refused(err, class_name_fr(class), why);
 	}
 	if (strcmp(out->scheme, "http") == 0 && !listed(policy, family, bytes))
-		return refused(err, "plain http outside the allowed networks");
+		return refused(err, "http en clair hors des réseaux autorisés",
+		    "plain http outside the allowed networks");
 	return true;
 }
 
@@ -405,7 +426,7 @@ destination_resolve(const struct destination_policy *policy, struct destination 
 	out->address_count = 0;
 	rc = getaddrinfo(out->host, port, &hints, &found);
 	if (rc != 0 || found == NULL)
-		return refused(err, "host does not resolve");
+		return refused(err, "nom d'hôte introuvable", "host does not resolve");
 
 	/* Every address must pass: the connection may go to any of them. */
 	for (struct addrinfo *ai = found; ai != NULL && ok; ai = ai->ai_next) {
@@ -416,7 +437,7 @@ destination_resolve(const struct destination_policy *policy, struct destination 
 	}
 	freeaddrinfo(found);
 	if (ok && out->address_count == 0)
-		return refused(err, "host does not resolve");
+		return refused(err, "nom d'hôte introuvable", "host does not resolve");
 	return ok;
 }
 

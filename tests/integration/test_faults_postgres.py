@@ -152,6 +152,23 @@ def test_command_past_statement_timeout_is_503_and_stores_nothing(env, su, super
     assert su.post(COMPANIES, body).status == 201
 
 
+
+def test_command_lock_wait_names_the_lock(env, su, superuser_sql):
+    """A command that times out behind another holder of the tenant's command
+    lock (an import batch, for instance) gets a message naming the lock."""
+    timeout = statement_timeout_seconds(env)
+    schema = f"t_{env['PERFIMMO_TENANT']}"
+    lock_sql = f"SELECT FROM {schema}.command_lock FOR UPDATE"
+
+    with HeldLock(env, superuser_sql, lock_sql, 2 * timeout + 2):
+        french = su.post(COMPANIES, call_center_body("verrou occupé"))
+        english = su.post(COMPANIES, call_center_body("busy lock"), headers={"Accept-Language": "en"})
+
+    assert (french.status, french.json()["errorType"]) == (503, "ServiceUnavailable")
+    assert "verrou des commandes de ce tenant" in french.json()["message"], french
+    assert (english.status, english.json()["errorType"]) == (503, "ServiceUnavailable")
+    assert "this tenant's command lock" in english.json()["message"], english
+
 def test_read_past_statement_timeout_is_503(env, su, superuser_sql):
     timeout = statement_timeout_seconds(env)
     schema = f"t_{env['PERFIMMO_TENANT']}"

@@ -49,6 +49,73 @@ def test_tenant_list_shows_both_tenants(env, admin):
         assert env[key] in output.split(), output
 
 
+
+def test_tenant_create_existing_name_rejected(env, admin):
+    before = admin("tenant", "list").stdout
+
+    result = admin("tenant", "create", env["PERFIMMO_TENANT"],
+                   "--host", "unused-name-check.perfimmo.test", check=False)
+
+    assert result.returncode == 1, result
+    assert f"tenant {env['PERFIMMO_TENANT']} already exists" in result.stderr, result.stderr
+    assert "duplicate key" not in result.stderr, result.stderr
+    assert admin("tenant", "list").stdout == before
+
+
+def test_tenant_create_used_host_rejected(env, admin):
+    before = admin("tenant", "list").stdout
+
+    result = admin("tenant", "create", "unused_host_check",
+                   "--host", env["PERFIMMO_HOST"].upper(), check=False)
+
+    assert result.returncode == 1, result
+    assert f"host {env['PERFIMMO_HOST']} already belongs to tenant {env['PERFIMMO_TENANT']}" \
+        in result.stderr, result.stderr
+    assert "duplicate key" not in result.stderr, result.stderr
+    assert admin("tenant", "list").stdout == before
+
+
+def test_admin_help_lists_every_command(admin):
+    output = admin("--help").stdout
+
+    for command in ("migrate", "tenant create", "tenant list", "tenant sync-nginx",
+                    "secret add", "superuser create", "password set", "key create",
+                    "key list", "key revoke", "rebuild", "maintenance on", "import"):
+        assert f"  {command}" in output, command
+
+
+@pytest.mark.parametrize("arguments", [("import", "--help"), ("tenant", "create", "-h"),
+                                       ("maintenance", "on", "--help")])
+def test_admin_command_help_needs_no_database(env, arguments):
+    command = shlex.split(env["PERFIMMO_ADMIN"])[:1] + ["-c", "/nonexistent.conf", *arguments]
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+
+    assert result.returncode == 0, result
+    assert result.stdout.startswith("usage: perfimmo-admin"), result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("key_id", ["99999999999999999999", "9223372036854775807"])
+def test_key_revoke_unknown_id_says_so(env, admin, key_id):
+    result = admin("key", "revoke", "--tenant", env["PERFIMMO_TENANT"], "--id", key_id,
+                   check=False)
+
+    assert result.returncode == 1, result
+    assert result.stderr == \
+        f"perfimmo-admin: no key {key_id} in tenant {env['PERFIMMO_TENANT']}\n"
+
+
+def test_superuser_create_used_login_says_so(env, admin):
+    login = env["PERFIMMO_SUPERUSER_LOGIN"].upper()
+
+    result = admin("superuser", "create", "--tenant", env["PERFIMMO_TENANT"], "--login", login,
+                   check=False)
+
+    assert result.returncode == 1, result
+    assert result.stderr == (f"perfimmo-admin: login {login.lower()} is already used in tenant "
+                             f"{env['PERFIMMO_TENANT']}; superUser not created\n")
+
 def test_api_pid_file_names_running_master(env):
     pid = int(Path(env["PERFIMMO_API_PID_FILE"]).read_text().split()[0])
 

@@ -425,3 +425,26 @@ def test_cut_value_keeps_message_utf8(su, language, quoted):
     body = json.loads(text)
     assert body["errorType"] == "BadRequest", body
     assert quoted.format("a" + "é" * 39) in body["message"], body
+
+
+# ------------------------------------------------------------ commandType
+
+@pytest.mark.parametrize("literal, french, english", [
+    ('"CreateCallCentre"', "commandType : « CreateCallCentre » n'est pas accepté sur ce chemin",
+     'commandType: "CreateCallCentre" is not accepted on this path'),
+    ('"OpenTicket"', "commandType : « OpenTicket » n'est pas accepté sur ce chemin",
+     'commandType: "OpenTicket" is not accepted on this path'),
+    ("5", "commandType : doit être une chaîne de caractères", "commandType: must be a string"),
+    ('["CreateCallCenter"]', "commandType : doit être une chaîne de caractères",
+     "commandType: must be a string"),
+])
+def test_command_type_message_names_value(su, literal, french, english):
+    body = ('{"processUid":"%s","createdDate":"2021-01-04","name":"X","commandType":%s}'
+            % (uuid.uuid4(), literal)).encode()
+
+    in_french = assert_error(post_text(su, body), 400, "InvalidCommand")
+    in_english = assert_error(su.post(COMPANIES, body, headers={
+        "Content-Type": "application/json", "Accept-Language": "en"}), 400, "InvalidCommand")
+
+    assert in_french["message"] == french
+    assert in_english["message"] == english

@@ -180,6 +180,57 @@ def test_json_lines_with_bad_lines(env, world, tmp_path):
     assert world.api.get(f"/api/v1/clientcompanies/{company}").json()["name"] == "Syndic des Écrins"
 
 
+def test_json_lines_byte_order_mark_dropped(env, world, tmp_path):
+    """Some Windows editors start a UTF-8 file with a byte order mark."""
+    company = new_uid()
+    line = json.dumps({"method": "POST", "path": "/api/vEvent/clientcompanies",
+                       "body": {"commandType": "CreateClientAccount", "aggregateUid": company,
+                                "callCenterReference": world.call_center,
+                                "createdDate": "2025-01-06", "name": "Syndic du Vercors"}})
+    with_mark = write(tmp_path / "marque.jsonl", b"\xef\xbb\xbf" + line.encode() + b"\r\n")
+    without_mark = write(tmp_path / "sans-marque.jsonl", line + "\n")
+
+    before = event_count(env, env["PERFIMMO_TENANT"])
+    first = run_import(env, env["PERFIMMO_TENANT"], with_mark)
+    again = run_import(env, env["PERFIMMO_TENANT"], without_mark)
+
+    assert (first.code, first.accepted, first.rejected) == (0, 1, 0), first
+    assert (again.code, again.accepted, again.present) == (0, 0, 1), again
+    assert event_count(env, env["PERFIMMO_TENANT"]) == before + 1
+    assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
+
+def test_json_lines_null_process_uid_derived(env, world, tmp_path):
+    """A null field is an absent one, so a null processUid gets a derived one too."""
+    company = new_uid()
+    line = json.dumps({"method": "POST", "path": "/api/vEvent/clientcompanies",
+                       "body": {"processUid": None, "commandType": "CreateClientAccount",
+                                "aggregateUid": company, "callCenterReference": world.call_center,
+                                "createdDate": "2025-01-06", "name": "Syndic du Trièves"}})
+    path = write(tmp_path / "nul.jsonl", line + "\n")
+
+    first = run_import(env, env["PERFIMMO_TENANT"], path)
+    again = run_import(env, env["PERFIMMO_TENANT"], path)
+
+    assert (first.code, first.accepted, first.rejected) == (0, 1, 0), first
+    assert (again.code, again.accepted, again.present) == (0, 0, 1), again
+    assert world.api.get(f"/api/v1/clientcompanies/{company}").status == 200
+
+def test_json_array_file_refused_whole(env, world, tmp_path):
+    """A .json file holding one JSON array of commands is not JSON Lines."""
+    body = {"commandType": "CreateClientAccount", "aggregateUid": new_uid(),
+            "callCenterReference": world.call_center, "createdDate": "2025-01-06",
+            "name": "Syndic du Diois"}
+    path = write(tmp_path / "commandes.json", json.dumps(
+        [{"method": "POST", "path": "/api/vEvent/clientcompanies", "body": body}], indent=2))
+
+    before = event_count(env, env["PERFIMMO_TENANT"])
+    outcome = run_import(env, env["PERFIMMO_TENANT"], path)
+
+    assert (outcome.code, outcome.accepted, outcome.rejected) == (1, 0, 0), outcome
+    assert "un tableau JSON" in outcome.stderr, outcome
+    assert "fichiers refusés : 1" in outcome.stderr, outcome
+    assert event_count(env, env["PERFIMMO_TENANT"]) == before
+
 @pytest.mark.parametrize("name, content, words", [
     ("garbled.csv", "ref;agencies\nRÃ©sidence;LYON-1\n".encode("utf-8"), "Ã©"),
     ("undefined.csv", b"ref;agencies\nR\x81sidence;LYON-1\n", "CSV UTF-8"),

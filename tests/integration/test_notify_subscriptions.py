@@ -141,7 +141,20 @@ def test_refusal_messages_follow_the_language(api, su):
     english = api.post(SUBSCRIPTIONS, body, headers={**su, "Accept-Language": "en"}).json()["message"]
     assert "refusée" in french
     assert "refused" in english
-    assert "link-local" in english
+    assert "link-local address" in english
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("https://169.254.169.254/", "adresse lien-local"),
+    ("https://10.0.0.1/hook", "adresse privée"),
+    ("https://[::1]/hook", "adresse de bouclage"),
+    ("https://0.0.0.0/hook", "adresse non spécifiée"),
+    ("http://8.8.8.8/hook", "http en clair hors des réseaux autorisés"),
+])
+def test_refusal_reason_in_french(api, su, url, reason):
+    message = api.post(SUBSCRIPTIONS, {"url": url}, headers=su).json()["message"]
+
+    assert message == f"url : destination refusée ({reason})"
 
 
 def test_bad_json_and_media_type(api, su):

@@ -176,6 +176,18 @@ START_TEST(lone_cr_ends_a_line)
 END_TEST
 
 
+/* A cell saved with CR LF or CR line breaks reads as one saved with LF. */
+START_TEST(cell_line_breaks_read_as_lf)
+{
+	ck_assert(read_csv("ref;label\r\nA;\"deux\r\nlignes\"\r\nB;\"trois\rlignes\"\r\n"));
+	ck_assert_uint_eq(table.count, 3);
+	ck_assert_str_eq(table.rows[1].cells[1], "deux\nlignes");
+	ck_assert_str_eq(table.rows[2].cells[1], "trois\nlignes");
+	ck_assert_int_eq(table.rows[2].line, 4);
+}
+END_TEST
+
+
 /* Found by tests/fuzz/fuzz_csv.c: a lone CR in the header gave two rows line 1. */
 START_TEST(fuzz_lone_cr_rows_get_their_own_line)
 {
@@ -230,6 +242,28 @@ START_TEST(header_errors)
 	ck_assert(!header("ref;agencies;siret\n"));
 	ck_assert(!header("ref;label\n"));
 	ck_assert(!header("siret;phones\n"));
+}
+END_TEST
+
+
+/* Spreadsheets export the empty columns after the last one as trailing separators. */
+START_TEST(header_trailing_empty_cells_ignored)
+{
+	ck_assert(header("ref;agencies;label;;;\n"));
+	ck_assert_int_eq(columns.layout, CSV_PATRIMONIES);
+	ck_assert_int_eq(columns.index[COL_LABEL], 2);
+	ck_assert(header("siret;name; ;\n"));
+	ck_assert_int_eq(columns.layout, CSV_PROVIDER_CONTACTS);
+}
+END_TEST
+
+
+START_TEST(header_empty_cell_between_columns_rejected)
+{
+	ck_assert(!header("ref;;agencies\n"));
+	ck_assert_int_eq(err.type, ERR_BAD_REQUEST);
+	ck_assert_ptr_nonnull(strstr(err.message_fr, "colonne 2 sans nom"));
+	ck_assert_ptr_nonnull(strstr(err.message_en, "column 2 has no name"));
 }
 END_TEST
 
@@ -335,6 +369,12 @@ fake_patrimony(void *data, const char *company, const char *ref, char uid[37], s
 		strcpy(uid, PATRIMONY_TIL);
 		return LOOKUP_FOUND;
 	}
+	if (strcmp(ref, "PAT-STORED") == 0) {
+		const char *parts[3] = {"patrimony", COMPANY, "PAT-STORED"};
+
+		import_uid(uid, parts, 3);
+		return LOOKUP_FOUND;
+	}
 	if (strcmp(ref, "DUO") == 0)
 		return LOOKUP_AMBIGUOUS;
 	if (strcmp(ref, "DOWN") == 0) {
@@ -396,6 +436,17 @@ START_TEST(patrimony_row_gives_two_commands)
 }
 END_TEST
 
+
+/* A changed row of a stored patrimony is rejected as existing, so its ref is at fault. */
+START_TEST(stored_patrimony_row_blames_ref)
+{
+	ck_assert(map("ref;agencies\nPAT-STORED;AG-LYON\n"));
+	ck_assert(!line.rejected);
+	ck_assert_str_eq(line.commands[0].column, "ref");
+	ck_assert(map("ref;agencies\nPAT-9;AG-LYON\n"));
+	ck_assert_str_eq(line.commands[0].column, "agencies");
+}
+END_TEST
 
 START_TEST(same_row_gives_same_uids)
 {
@@ -634,14 +685,18 @@ import_suite(void)
 	tcase_add_test(csv, unclosed_quote_names_its_line);
 	tcase_add_test(csv, empty_file_is_refused);
 	tcase_add_test(csv, lone_cr_ends_a_line);
+	tcase_add_test(csv, cell_line_breaks_read_as_lf);
 	tcase_add_test(csv, fuzz_lone_cr_rows_get_their_own_line);
 	tcase_add_test(mapping_case, header_gives_the_layout);
 	tcase_add_test(mapping_case, header_errors);
+	tcase_add_test(mapping_case, header_trailing_empty_cells_ignored);
+	tcase_add_test(mapping_case, header_empty_cell_between_columns_rejected);
 	tcase_add_test(mapping_case, fuzz_cut_column_name_keeps_message_utf8);
 	tcase_add_test(mapping_case, address_is_split);
 	tcase_add_test(mapping_case, unreadable_address_is_null);
 	tcase_add_test(mapping_case, patrimony_row_gives_two_commands);
 	tcase_add_test(mapping_case, same_row_gives_same_uids);
+	tcase_add_test(mapping_case, stored_patrimony_row_blames_ref);
 	tcase_add_test(mapping_case, patrimony_rows_that_cannot_be_mapped);
 	tcase_add_test(mapping_case, failed_lookup_stops_the_mapping);
 	tcase_add_test(mapping_case, contact_row_gives_its_commands);

@@ -272,6 +272,29 @@ START_TEST(datetime_rejects_malformed)
 }
 END_TEST
 
+/* A malformed date part of a DateTime gets the DateTime form, not the LocalDate one. */
+START_TEST(datetime_bad_date_part_message)
+{
+	static const char *const cases[] = {
+		"+2021-03-15T09:05:00Z",
+		"21-03-15T09:05:00Z",
+		"2021/03/15T09:05:00Z",
+		"2021-3-15T09:05:00Z",
+	};
+	struct error err;
+	int64_t ms;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		error_clear(&err);
+		ck_assert(!types_parse_datetime(cases[i], strlen(cases[i]), &ms, &err));
+		ck_assert_msg(strstr(err.message_en, "must be a DateTime in the form") != NULL,
+		    "%s: %s", cases[i], err.message_en);
+		ck_assert_msg(strstr(err.message_fr, "date-heure") != NULL,
+		    "%s: %s", cases[i], err.message_fr);
+	}
+}
+END_TEST
+
 START_TEST(datetime_rejects_nul)
 {
 	int64_t ms;
@@ -474,6 +497,7 @@ types_suite(void)
 	tcase_add_test(datetime, datetime_formats_before_epoch);
 	tcase_add_test(datetime, datetime_year_bounds);
 	tcase_add_test(datetime, datetime_rejects_malformed);
+	tcase_add_test(datetime, datetime_bad_date_part_message);
 	tcase_add_test(datetime, datetime_rejects_nul);
 	suite_add_tcase(suite, datetime);
 
