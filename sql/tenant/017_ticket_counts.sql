@@ -72,13 +72,22 @@ BEGIN
 		RETURN NULL;
 	END IF;
 
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO ticket_counts AS c (company_uid, call_center_uid, agency_uids, status,
+			kind, value, spelling, n)
+		SELECT r.*, 1 FROM ticket_counts_rows(NEW) r
+		ON CONFLICT (agency_uids, status, kind, value, spelling, company_uid, call_center_uid)
+		DO UPDATE SET n = c.n + 1;
+		RETURN NULL;
+	END IF;
+
 	INSERT INTO ticket_counts AS c (company_uid, call_center_uid, agency_uids, status, kind,
 		value, spelling, n)
 	SELECT d.company_uid, d.call_center_uid, d.agency_uids, d.status, d.kind, d.value,
 		d.spelling, sum(d.delta)
 	  FROM (SELECT *, 1 AS delta FROM ticket_counts_rows(NEW)
 		UNION ALL
-		SELECT *, -1 FROM ticket_counts_rows(OLD) WHERE TG_OP = 'UPDATE') AS d
+		SELECT *, -1 FROM ticket_counts_rows(OLD)) AS d
 	 GROUP BY 1, 2, 3, 4, 5, 6, 7
 	HAVING sum(d.delta) <> 0
 	ON CONFLICT (agency_uids, status, kind, value, spelling, company_uid, call_center_uid)
