@@ -18,8 +18,9 @@
 -- A row trigger on ticket_facets keeps the counts in the transaction that
 -- writes the ticket, so a list never disagrees with the tickets.  Ticket
 -- commands already hold the tenant's command lock while they write, so the
--- counter rows add no waiting between them.  Rows whose count falls to 0
--- stay, and readers skip them.
+-- counter rows add no waiting between them.  A row whose count falls to 0
+-- is deleted, so the table equals a recount of ticket_facets whatever the
+-- order of the writes (a rebuild or an import in batches compares them).
 
 CREATE TABLE ticket_counts (
 	company_uid uuid,
@@ -62,16 +63,6 @@ CREATE FUNCTION ticket_counts_store() RETURNS trigger
 	LANGUAGE plpgsql
 AS $$
 BEGIN
-	IF TG_OP = 'DELETE' THEN
-		UPDATE ticket_counts c SET n = c.n - 1
-		  FROM ticket_counts_rows(OLD) o
-		 WHERE (c.agency_uids, c.status, c.kind, c.value, c.spelling)
-		       = (o.agency_uids, o.status, o.kind, o.value, o.spelling)
-		   AND c.company_uid IS NOT DISTINCT FROM o.company_uid
-		   AND c.call_center_uid IS NOT DISTINCT FROM o.call_center_uid;
-		RETURN NULL;
-	END IF;
-
 	IF TG_OP = 'INSERT' THEN
 		INSERT INTO ticket_counts AS c (company_uid, call_center_uid, agency_uids, status,
 			kind, value, spelling, n)
@@ -81,17 +72,35 @@ BEGIN
 		RETURN NULL;
 	END IF;
 
-	INSERT INTO ticket_counts AS c (company_uid, call_center_uid, agency_uids, status, kind,
-		value, spelling, n)
-	SELECT d.company_uid, d.call_center_uid, d.agency_uids, d.status, d.kind, d.value,
-		d.spelling, sum(d.delta)
-	  FROM (SELECT *, 1 AS delta FROM ticket_counts_rows(NEW)
-		UNION ALL
-		SELECT *, -1 FROM ticket_counts_rows(OLD)) AS d
-	 GROUP BY 1, 2, 3, 4, 5, 6, 7
-	HAVING sum(d.delta) <> 0
-	ON CONFLICT (agency_uids, status, kind, value, spelling, company_uid, call_center_uid)
-	DO UPDATE SET n = c.n + excluded.n;
+	IF TG_OP = 'DELETE' THEN
+		UPDATE ticket_counts c SET n = c.n - 1
+		  FROM ticket_counts_rows(OLD) o
+		 WHERE (c.agency_uids, c.status, c.kind, c.value, c.spelling)
+		       = (o.agency_uids, o.status, o.kind, o.value, o.spelling)
+		   AND c.company_uid IS NOT DISTINCT FROM o.company_uid
+		   AND c.call_center_uid IS NOT DISTINCT FROM o.call_center_uid;
+	ELSE
+		INSERT INTO ticket_counts AS c (company_uid, call_center_uid, agency_uids, status,
+			kind, value, spelling, n)
+		SELECT d.company_uid, d.call_center_uid, d.agency_uids, d.status, d.kind, d.value,
+			d.spelling, sum(d.delta)
+		  FROM (SELECT *, 1 AS delta FROM ticket_counts_rows(NEW)
+			UNION ALL
+			SELECT *, -1 FROM ticket_counts_rows(OLD)) AS d
+		 GROUP BY 1, 2, 3, 4, 5, 6, 7
+		HAVING sum(d.delta) <> 0
+		ON CONFLICT (agency_uids, status, kind, value, spelling, company_uid, call_center_uid)
+		DO UPDATE SET n = c.n + excluded.n;
+	END IF;
+
+	-- Only the rows of OLD can have fallen to 0.
+	DELETE FROM ticket_counts c
+	 USING ticket_counts_rows(OLD) o
+	 WHERE (c.agency_uids, c.status, c.kind, c.value, c.spelling)
+	       = (o.agency_uids, o.status, o.kind, o.value, o.spelling)
+	   AND c.company_uid IS NOT DISTINCT FROM o.company_uid
+	   AND c.call_center_uid IS NOT DISTINCT FROM o.call_center_uid
+	   AND c.n = 0;
 	RETURN NULL;
 END
 $$;
@@ -124,7 +133,7 @@ INSERT INTO table_registry (table_name, kind) VALUES ('ticket_counts', 'read_mod
 
 DO $$
 BEGIN
-	EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ticket_counts TO %I',
+	EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ticket_counts TO %I',
 		current_setting('perfimmo.tenant_role'));
 END
 $$;
