@@ -32,8 +32,8 @@ CREATE TABLE ticket_counts (
 	value text NOT NULL,
 	spelling text NOT NULL,			-- the city for kind locations, else ''
 	n bigint NOT NULL,
-	-- The nullable columns come last, so that the delete below finds its
-	-- rows through this index with equality on the others.
+	-- The nullable columns come last, so that the trigger's UPDATE and
+	-- DELETE find their rows through this index by equality on the others.
 	UNIQUE NULLS NOT DISTINCT (agency_uids, status, kind, value, spelling, company_uid,
 		call_center_uid)
 );
