@@ -36,7 +36,9 @@ CREATE TABLE ticket_counts (
 	-- DELETE find their rows through this index by equality on the others.
 	UNIQUE NULLS NOT DISTINCT (agency_uids, status, kind, value, spelling, company_uid,
 		call_center_uid)
-);
+) WITH (fillfactor = 50);
+-- Each row is updated by many commands: the free half of each page lets
+-- those updates stay on their page (HOT) and be pruned there.
 
 -- The counter rows of facets row F: one per kind, kind providers only with
 -- an assignee provider.
@@ -121,6 +123,11 @@ CREATE TRIGGER ticket_counts_update AFTER UPDATE ON ticket_facets
 		NEW.call_purpose, NEW.city_folded, NEW.city, NEW.intervention,
 		NEW.assignee_provider_uid))
 	EXECUTE FUNCTION ticket_counts_store();
+
+-- The tickets of one spelling of a location, which the list reads when a
+-- location has several spellings (src/readmodel/ticket_counts.c).  A hash
+-- index, because a btree entry of free text is bounded.
+CREATE INDEX ticket_facets_city_spelling ON ticket_facets USING hash (city);
 
 INSERT INTO ticket_counts (company_uid, call_center_uid, agency_uids, status, kind, value,
 	spelling, n)

@@ -75,10 +75,11 @@ WITH m AS NOT MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.
  FROM ticket_facets t WHERE true AND t.status = 'OPENED')
 , s AS (SELECT t.agency_uids, t.status, t.kind, t.value, t.spelling, t.n FROM ticket_counts t WHERE true AND t.status = 'OPENED')
 , l AS (SELECT value AS folded, spelling, sum(n)::bigint AS n FROM s WHERE kind = 'locations' GROUP BY value, spelling)
+, lk AS (SELECT folded, sum(n)::bigint AS n, array_agg(spelling ORDER BY n DESC, spelling) AS spellings FROM l GROUP BY folded)
 , b AS ( SELECT 'status' AS k, status AS v, NULL AS label, sum(n)::bigint AS n FROM s  WHERE kind = 'tickets' GROUP BY status
  UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM s WHERE kind = 'tickets') a  GROUP BY a.uid
  UNION ALL SELECT 'callPurposes', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'callPurposes' GROUP BY value
- UNION ALL SELECT 'locations', CASE WHEN count(*) = 1 THEN min(spelling)  ELSE (SELECT t.city FROM ticket_facets t WHERE true AND t.status = 'OPENED' AND t.city_folded = l.folded ORDER BY t.position LIMIT 1) END, NULL, sum(n)::bigint  FROM l GROUP BY folded
+ UNION ALL SELECT 'locations', CASE WHEN cardinality(lk.spellings) = 1 THEN lk.spellings[1]  ELSE (SELECT CASE WHEN EXISTS (SELECT FROM ticket_facets t WHERE true AND t.status = 'OPENED' AND t.city = lk.spellings[1] AND t.position < o.position)   THEN lk.spellings[1] ELSE o.city END  FROM (SELECT f.city, f.position FROM unnest(lk.spellings[2:]) AS other (city)   CROSS JOIN LATERAL (SELECT t.city, t.position FROM ticket_facets t WHERE true AND t.status = 'OPENED' AND t.city = other.city ORDER BY t.position LIMIT 1) f   ORDER BY f.position LIMIT 1) o) END, NULL, lk.n FROM lk
  UNION ALL SELECT 'interventions', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'interventions' GROUP BY value
  UNION ALL SELECT 'providers', value,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = s.value::uuid), sum(n)::bigint  FROM s WHERE kind = 'providers' GROUP BY value)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
@@ -96,10 +97,11 @@ WITH m AS NOT MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.
  FROM ticket_facets t WHERE true)
 , s AS (SELECT t.agency_uids, t.status, t.kind, t.value, t.spelling, t.n FROM ticket_counts t WHERE true)
 , l AS (SELECT value AS folded, spelling, sum(n)::bigint AS n FROM s WHERE kind = 'locations' GROUP BY value, spelling)
+, lk AS (SELECT folded, sum(n)::bigint AS n, array_agg(spelling ORDER BY n DESC, spelling) AS spellings FROM l GROUP BY folded)
 , b AS ( SELECT 'status' AS k, status AS v, NULL AS label, sum(n)::bigint AS n FROM s  WHERE kind = 'tickets' GROUP BY status
  UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM s WHERE kind = 'tickets') a  GROUP BY a.uid
  UNION ALL SELECT 'callPurposes', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'callPurposes' GROUP BY value
- UNION ALL SELECT 'locations', CASE WHEN count(*) = 1 THEN min(spelling)  ELSE (SELECT t.city FROM ticket_facets t WHERE true AND t.city_folded = l.folded ORDER BY t.position LIMIT 1) END, NULL, sum(n)::bigint  FROM l GROUP BY folded
+ UNION ALL SELECT 'locations', CASE WHEN cardinality(lk.spellings) = 1 THEN lk.spellings[1]  ELSE (SELECT CASE WHEN EXISTS (SELECT FROM ticket_facets t WHERE true AND t.city = lk.spellings[1] AND t.position < o.position)   THEN lk.spellings[1] ELSE o.city END  FROM (SELECT f.city, f.position FROM unnest(lk.spellings[2:]) AS other (city)   CROSS JOIN LATERAL (SELECT t.city, t.position FROM ticket_facets t WHERE true AND t.city = other.city ORDER BY t.position LIMIT 1) f   ORDER BY f.position LIMIT 1) o) END, NULL, lk.n FROM lk
  UNION ALL SELECT 'interventions', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'interventions' GROUP BY value
  UNION ALL SELECT 'providers', value,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = s.value::uuid), sum(n)::bigint  FROM s WHERE kind = 'providers' GROUP BY value)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)

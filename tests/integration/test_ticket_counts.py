@@ -2,7 +2,7 @@
 
 A list filtered by nothing but `status` sums its count and aggregations
 from ticket_counts.  After tickets open, get assigned, fixed, cancelled,
-reopened, corrected and moved to other agencies, those lists answer the
+reopened, corrected and moved to other agencies, those lists return the
 same bytes as the scan of the matching tickets, for the superUser and for
 scoped users, and the counts equal a recount of ticket_facets, before and
 after a rebuild of the read model."""
@@ -171,6 +171,28 @@ def test_locations_with_two_spellings(data):
         counted = listed(data.users["clientAccountManager"], query).json()["aggergations"]
         scan = listed(data.users["clientAccountManager"], scanned(query)).json()["aggergations"]
         assert counted["locations"] == scan["locations"]
+
+
+def saint_fons(user):
+    locations = listed(user, "").json()["aggergations"]["locations"]
+    return [bucket for bucket in locations if bucket["value"].lower() == "saint-fons"]
+
+
+def test_location_rare_spelling_lowest_position(demo, data):
+    """The rare spelling wins while its ticket has the lowest position, the
+    frequent one once a ticket of the frequent one has a lower position."""
+    user = data.users["clientAccountManager"]
+    agency = data.agency(f"Agence Orthographe {new_uid()[:8]}")
+    rare = open_ticket(demo, agency_location(agency), opened="2022-08-01T08:00:00Z", city="SAINT-FONS")
+    open_ticket(demo, agency_location(agency), opened="2022-08-02T08:00:00Z", city="Saint-Fons")
+    open_ticket(demo, agency_location(agency), opened="2022-08-03T08:00:00Z", city="Saint-Fons")
+    assert saint_fons(user) == [{"value": "SAINT-FONS", "count": 3}]
+
+    # A new event gives the rare spelling's ticket the highest position.
+    assert demo.ticket(rare, "AddMessage", message="Rappel",
+                       messageAddedDate="2022-08-04T08:00:00Z").status == 200
+    assert saint_fons(user) == [{"value": "Saint-Fons", "count": 3}]
+    assert listed(user, "").body == listed(user, SCAN_ALL).body
 
 
 # ---------------------------------------------------------------- counts equal a recount
