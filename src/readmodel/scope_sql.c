@@ -88,8 +88,13 @@ scope_sql_contact(struct sql_builder *b, const struct actor *actor, const char *
 }
 
 
-void
-scope_sql_ticket(struct sql_builder *b, const struct actor *actor, const char *alias)
+/*
+ * Appends the ticket rule for the row ALIAS.  WITH_PATRIMONY false passes
+ * NULL as the ticket's patrimony, for rows that have none.
+ */
+static void
+ticket_rule(struct sql_builder *b, const struct actor *actor, const char *alias,
+    bool with_patrimony)
 {
 	sql_builder_puts(b, " AND scope_sees_ticket(");
 	viewer(b, actor);
@@ -101,6 +106,33 @@ scope_sql_ticket(struct sql_builder *b, const struct actor *actor, const char *a
 	sql_builder_puts(b, ", ");
 	column(b, alias, "agency_uids");
 	sql_builder_puts(b, ", ");
-	column(b, alias, "patrimony_uid");
+	if (with_patrimony)
+		column(b, alias, "patrimony_uid");
+	else
+		sql_builder_puts(b, "NULL::uuid");
 	sql_builder_puts(b, ")");
+}
+
+
+void
+scope_sql_ticket(struct sql_builder *b, const struct actor *actor, const char *alias)
+{
+	ticket_rule(b, actor, alias, true);
+}
+
+
+bool
+scope_sql_ticket_group(struct sql_builder *b, const struct actor *actor, const char *alias)
+{
+	if (!scope_ticket_group_exact(actor))
+		return false;
+	ticket_rule(b, actor, alias, false);
+	return true;
+}
+
+
+bool
+scope_ticket_group_exact(const struct actor *actor)
+{
+	return actor->type != USER_PATRIMONY_MANAGER;
 }

@@ -7,6 +7,8 @@
 #ifndef PERFIMMO_SCOPE_SQL_H
 #define PERFIMMO_SCOPE_SQL_H
 
+#include <stdbool.h>
+
 #include "auth/actor.h"
 #include "sql_builder.h"
 
@@ -20,6 +22,22 @@ void scope_sql_contact(struct sql_builder *builder, const struct actor *actor,
 
 /* Appends " AND <ACTOR may see the ticket ALIAS>", a row of tickets. */
 void scope_sql_ticket(struct sql_builder *builder, const struct actor *actor,
+    const char *alias);
+
+/*
+ * Whether the ticket rule gives ACTOR's scope exactly from a ticket's
+ * company, call center and agencies alone.  Every viewer type but the
+ * patrimony manager, whose scope is a list of patrimonies, reads no more.
+ */
+bool scope_ticket_group_exact(const struct actor *actor);
+
+/*
+ * Appends " AND <ACTOR may see the tickets of row ALIAS>", a row with
+ * company_uid, call_center_uid and agency_uids but no patrimony, such as a
+ * row of ticket_counts.  Appends nothing and returns false when
+ * scope_ticket_group_exact(ACTOR) is false.
+ */
+bool scope_sql_ticket_group(struct sql_builder *builder, const struct actor *actor,
     const char *alias);
 
 #endif

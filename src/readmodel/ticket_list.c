@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/pg.h"
+#include "ticket_counts.h"
 #include "ticket_list.h"
 
 /* The aggregations, in the order of the response. */
@@ -20,7 +21,7 @@ static const char *const kinds[] = {"status", "agencies", "callPurposes", "locat
  * folded key and spelling: a key is shown with the spelling of its matching
  * ticket of lowest `position`, and counts the tickets of all its spellings.
  */
-static const char buckets_sql[] =
+static const char scan_buckets_sql[] =
     ", c AS ("
     " SELECT status, call_purpose, city_folded, city, intervention, assignee_provider_uid,"
     "  agency_uids, count(*) AS n, min(position) AS first FROM m"
@@ -47,7 +48,10 @@ static const char buckets_sql[] =
  * aggregation has a row with its buckets.  'items' is the page's
  * TicketQueryViews joined by commas, NULL for an empty page, ordered by
  * created descending, then uid.  The filters read the narrow
- * ticket_facets, and only the page's items read `tickets`.
+ * ticket_facets, and only the page's items read `tickets`.  The
+ * aggregations are summed from ticket_counts when those give them exactly
+ * (no filter but `status`, a viewer whose scope has no patrimony), else
+ * counted from m.
  *
  * With a selective filter, the matching set m is read once and
  * materialized, then grouped and sorted: walking the `created` index for
@@ -69,7 +73,10 @@ build_statement(const struct ticket_filter *filter, const struct actor *actor,
 	    " t.intervention, t.assignee_provider_uid FROM ticket_facets t");
 	ticket_filter_where(filter, actor, timezone, true, sql);
 	sql_builder_puts(sql, ")");
-	sql_builder_puts(sql, buckets_sql);
+	if (ticket_counts_serve(filter, actor))
+		ticket_counts_buckets(filter, actor, timezone, sql);
+	else
+		sql_builder_puts(sql, scan_buckets_sql);
 
 	snprintf(number, sizeof(number), "%u", page->range.end - page->range.start + 1);
 	sql_builder_puts(sql, ", p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT ");
@@ -78,7 +85,7 @@ build_statement(const struct ticket_filter *filter, const struct actor *actor,
 	sql_builder_puts(sql, " OFFSET ");
 	sql_builder_param(sql, number, "bigint");
 	sql_builder_puts(sql, ")"
-	    " SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL"
+	    " SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'"
 	    " UNION ALL SELECT 'returned', count(*)::text FROM p"
 	    " UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',"
 	    "  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))"

@@ -16,10 +16,10 @@
 /*
  * Fills PAGE (count, items of its range) with the tickets visible to ACTOR
  * that match FILTER, dates read in TIMEZONE, and appends to AGGREGATIONS
- * the `"aggergations":{...}` member computed over all of them.  The
- * filters and the scope are evaluated once: the matching tickets are read
- * into a materialized set that the count, the page and the aggregations
- * share.  False with ERR on a database error.
+ * the `"aggergations":{...}` member computed over all of them, in one
+ * statement.  The count and the aggregations come from the matching
+ * tickets, or from ticket_counts when FILTER has no filter but `status`.
+ * False with ERR on a database error.
  */
 bool ticket_list_fetch(const struct ticket_filter *filter, const struct actor *actor,
     const char *timezone, struct page *page, struct strbuf *aggregations, struct error *err);

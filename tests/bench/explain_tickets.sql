@@ -17,7 +17,7 @@ WITH m AS MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.call
  UNION ALL SELECT 'interventions', intervention::text, NULL, n FROM c WHERE intervention IS NOT NULL
  UNION ALL SELECT 'providers', assignee_provider_uid::text,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = c.assignee_provider_uid), n  FROM c WHERE assignee_provider_uid IS NOT NULL)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
-SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL
+SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'
 UNION ALL SELECT 'returned', count(*)::text FROM p
 UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',
   CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))
@@ -38,7 +38,7 @@ WITH m AS MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.call
  UNION ALL SELECT 'interventions', intervention::text, NULL, n FROM c WHERE intervention IS NOT NULL
  UNION ALL SELECT 'providers', assignee_provider_uid::text,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = c.assignee_provider_uid), n  FROM c WHERE assignee_provider_uid IS NOT NULL)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
-SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL
+SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'
 UNION ALL SELECT 'returned', count(*)::text FROM p
 UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',
   CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))
@@ -61,7 +61,7 @@ WITH m AS MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.call
  UNION ALL SELECT 'interventions', intervention::text, NULL, n FROM c WHERE intervention IS NOT NULL
  UNION ALL SELECT 'providers', assignee_provider_uid::text,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = c.assignee_provider_uid), n  FROM c WHERE assignee_provider_uid IS NOT NULL)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
-SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL
+SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'
 UNION ALL SELECT 'returned', count(*)::text FROM p
 UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',
   CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))
@@ -69,19 +69,43 @@ UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, '
 UNION ALL SELECT 'items', string_agg(item::text, ',' ORDER BY p.created DESC, p.uid)
   FROM p JOIN tickets t ON t.uid = p.uid CROSS JOIN LATERAL ticket_list_item(t) AS item;
 
-\echo '== list: status only (no selective filter: m not materialized)'
+\echo '== list: status only (aggregations summed from ticket_counts; m not materialized, read by the page only)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 WITH m AS NOT MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.call_purpose, t.city_folded, t.city, t.position, t.intervention, t.assignee_provider_uid
  FROM ticket_facets t WHERE true AND t.status = 'OPENED')
-, c AS ( SELECT status, call_purpose, city_folded, city, intervention, assignee_provider_uid,  agency_uids, count(*) AS n, min(position) AS first FROM m GROUP BY GROUPING SETS (status, call_purpose, (city_folded, city), intervention,  assignee_provider_uid, agency_uids))
-, b AS ( SELECT 'status' AS k, status AS v, NULL AS label, n FROM c WHERE status IS NOT NULL
- UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM c WHERE agency_uids IS NOT NULL) a  GROUP BY a.uid
- UNION ALL SELECT 'callPurposes', call_purpose, NULL, n FROM c WHERE call_purpose IS NOT NULL
- UNION ALL (SELECT DISTINCT ON (city_folded) 'locations', city, NULL,  sum(n) OVER (PARTITION BY city_folded)::bigint FROM c WHERE city_folded IS NOT NULL  ORDER BY city_folded, first)
- UNION ALL SELECT 'interventions', intervention::text, NULL, n FROM c WHERE intervention IS NOT NULL
- UNION ALL SELECT 'providers', assignee_provider_uid::text,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = c.assignee_provider_uid), n  FROM c WHERE assignee_provider_uid IS NOT NULL)
+, s AS (SELECT t.agency_uids, t.status, t.kind, t.value, t.spelling, t.n FROM ticket_counts t WHERE true AND t.status = 'OPENED')
+, l AS (SELECT value AS folded, spelling, sum(n)::bigint AS n FROM s WHERE kind = 'locations' GROUP BY value, spelling)
+, lk AS (SELECT folded, sum(n)::bigint AS n, array_agg(spelling ORDER BY n DESC, spelling) AS spellings FROM l GROUP BY folded)
+, b AS ( SELECT 'status' AS k, status AS v, NULL AS label, sum(n)::bigint AS n FROM s  WHERE kind = 'tickets' GROUP BY status
+ UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM s WHERE kind = 'tickets') a  GROUP BY a.uid
+ UNION ALL SELECT 'callPurposes', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'callPurposes' GROUP BY value
+ UNION ALL SELECT 'locations', CASE WHEN cardinality(lk.spellings) = 1 THEN lk.spellings[1]  ELSE (SELECT CASE WHEN EXISTS (SELECT FROM ticket_facets t WHERE true AND t.status = 'OPENED' AND t.city = lk.spellings[1] AND t.position < o.position)   THEN lk.spellings[1] ELSE o.city END  FROM (SELECT f.city, f.position FROM unnest(lk.spellings[2:]) AS other (city)   CROSS JOIN LATERAL (SELECT t.city, t.position FROM ticket_facets t WHERE true AND t.status = 'OPENED' AND t.city = other.city ORDER BY t.position LIMIT 1) f   ORDER BY f.position LIMIT 1) o) END, NULL, lk.n FROM lk
+ UNION ALL SELECT 'interventions', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'interventions' GROUP BY value
+ UNION ALL SELECT 'providers', value,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = s.value::uuid), sum(n)::bigint  FROM s WHERE kind = 'providers' GROUP BY value)
 , p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
-SELECT 'count', coalesce(sum(n), 0)::text FROM c WHERE status IS NOT NULL
+SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'
+UNION ALL SELECT 'returned', count(*)::text FROM p
+UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',
+  CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))
+  ORDER BY n DESC, v)::text FROM b GROUP BY k
+UNION ALL SELECT 'items', string_agg(item::text, ',' ORDER BY p.created DESC, p.uid)
+  FROM p JOIN tickets t ON t.uid = p.uid CROSS JOIN LATERAL ticket_list_item(t) AS item;
+
+\echo '== list: no filter (aggregations summed from ticket_counts; m not materialized, read by the page only)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+WITH m AS NOT MATERIALIZED (SELECT t.uid, t.created, t.status, t.agency_uids, t.call_purpose, t.city_folded, t.city, t.position, t.intervention, t.assignee_provider_uid
+ FROM ticket_facets t WHERE true)
+, s AS (SELECT t.agency_uids, t.status, t.kind, t.value, t.spelling, t.n FROM ticket_counts t WHERE true)
+, l AS (SELECT value AS folded, spelling, sum(n)::bigint AS n FROM s WHERE kind = 'locations' GROUP BY value, spelling)
+, lk AS (SELECT folded, sum(n)::bigint AS n, array_agg(spelling ORDER BY n DESC, spelling) AS spellings FROM l GROUP BY folded)
+, b AS ( SELECT 'status' AS k, status AS v, NULL AS label, sum(n)::bigint AS n FROM s  WHERE kind = 'tickets' GROUP BY status
+ UNION ALL SELECT 'agencies', a.uid::text, (SELECT g.label FROM agencies g WHERE g.uid = a.uid),  sum(a.n)::bigint FROM (SELECT unnest(agency_uids) AS uid, n FROM s WHERE kind = 'tickets') a  GROUP BY a.uid
+ UNION ALL SELECT 'callPurposes', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'callPurposes' GROUP BY value
+ UNION ALL SELECT 'locations', CASE WHEN cardinality(lk.spellings) = 1 THEN lk.spellings[1]  ELSE (SELECT CASE WHEN EXISTS (SELECT FROM ticket_facets t WHERE true AND t.city = lk.spellings[1] AND t.position < o.position)   THEN lk.spellings[1] ELSE o.city END  FROM (SELECT f.city, f.position FROM unnest(lk.spellings[2:]) AS other (city)   CROSS JOIN LATERAL (SELECT t.city, t.position FROM ticket_facets t WHERE true AND t.city = other.city ORDER BY t.position LIMIT 1) f   ORDER BY f.position LIMIT 1) o) END, NULL, lk.n FROM lk
+ UNION ALL SELECT 'interventions', value, NULL, sum(n)::bigint FROM s  WHERE kind = 'interventions' GROUP BY value
+ UNION ALL SELECT 'providers', value,  (SELECT r.label FROM ticket_contact_refs r WHERE r.uid = s.value::uuid), sum(n)::bigint  FROM s WHERE kind = 'providers' GROUP BY value)
+, p AS (SELECT uid, created FROM m ORDER BY created DESC, uid LIMIT 100 OFFSET 0)
+SELECT 'count', coalesce(sum(n), 0)::text FROM b WHERE k = 'status'
 UNION ALL SELECT 'returned', count(*)::text FROM p
 UNION ALL SELECT k, jsonb_agg(jsonb_strip_nulls(jsonb_build_object('value', v, 'label',
   CASE WHEN k IN ('agencies', 'providers') THEN coalesce(label, '') END, 'count', n))
