@@ -43,12 +43,12 @@ read_company_filter(const struct query *query, struct company_filter *filter,
 
 	if (filter->company_type != NULL && !is_company_type(filter->company_type))
 		return error_set(err, ERR_BAD_REQUEST,
-		    "paramètre companytype : valeur attendue CallCenter, ClientAccountHolding ou ClientAccount",
-		    "parameter companytype: expected CallCenter, ClientAccountHolding or ClientAccount");
+		    "paramètre « companytype » : valeur attendue CallCenter, ClientAccountHolding ou ClientAccount",
+		    "parameter \"companytype\": expected CallCenter, ClientAccountHolding or ClientAccount");
 	if (filter->holding_uid != NULL && filter->company_type != NULL)
 		return error_set(err, ERR_BAD_REQUEST,
-		    "les paramètres holdinguid et companytype ne peuvent pas être combinés",
-		    "parameters holdinguid and companytype cannot be combined");
+		    "les paramètres « holdinguid » et « companytype » ne peuvent pas être combinés",
+		    "parameters \"holdinguid\" and \"companytype\" cannot be combined");
 	return true;
 }
 

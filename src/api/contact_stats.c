@@ -48,8 +48,8 @@ read_period(const struct query *query, char from[TYPES_DATE_SIZE], bool *has_fro
 	if (*has_to)
 		types_format_local_date(&date, to);
 	if (*has_from && *has_to && strcmp(to, from) < 0)
-		return error_set(err, ERR_BAD_REQUEST, "paramètre to : ne doit pas précéder from",
-		    "parameter to: must not be before from");
+		return error_set(err, ERR_BAD_REQUEST, "paramètre « to » : ne doit pas précéder « from »",
+		    "parameter \"to\": must not be before \"from\"");
 	return true;
 }
 

@@ -19,8 +19,8 @@ check_names(char **items, bool (*known)(const char *), const char *parameter,
 	for (size_t i = 0; items != NULL && items[i] != NULL; i++) {
 		if (!known(items[i]))
 			return error_set(err, ERR_BAD_REQUEST,
-			    "paramètre %s : valeur inconnue « %.80s »",
-			    "parameter %s: unknown value \"%.80s\"", parameter, items[i]);
+			    "paramètre « %s » : valeur inconnue « %.80s »",
+			    "parameter \"%s\": unknown value \"%.80s\"", parameter, items[i]);
 	}
 	return true;
 }

@@ -19,8 +19,8 @@ read_patrimony(const struct query *q, char uid[37], struct error *err)
 	if (!query_uuid(q, "patrimonyuid", uid, &present, err))
 		return false;
 	if (!present)
-		return error_set(err, ERR_BAD_REQUEST, "paramètre patrimonyuid obligatoire",
-		    "parameter patrimonyuid is required");
+		return error_set(err, ERR_BAD_REQUEST, "paramètre « patrimonyuid » obligatoire",
+		    "parameter \"patrimonyuid\" is required");
 	return true;
 }
 

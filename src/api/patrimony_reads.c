@@ -46,9 +46,9 @@ static bool
 bad_geolocation(struct error *err)
 {
 	return error_set(err, ERR_BAD_REQUEST,
-	    "paramètre geolocation : attendu lat,lng[,distance] avec lat de -90 à 90, lng de -180 à 180"
+	    "paramètre « geolocation » : attendu lat,lng[,distance] avec lat de -90 à 90, lng de -180 à 180"
 	    " et une distance entière de 1 à 100000 mètres",
-	    "parameter geolocation: expected lat,lng[,distance] with lat from -90 to 90, lng from -180"
+	    "parameter \"geolocation\": expected lat,lng[,distance] with lat from -90 to 90, lng from -180"
 	    " to 180 and a whole distance of 1 to 100000 metres");
 }
 

@@ -102,8 +102,8 @@ required_uuid(const struct query *q, const char *name, char out[37], struct erro
 	if (!query_uuid(q, name, out, &present, err))
 		return false;
 	if (!present)
-		return error_set(err, ERR_BAD_REQUEST, "paramètre %s obligatoire",
-		    "parameter %s is required", name);
+		return error_set(err, ERR_BAD_REQUEST, "paramètre « %s » obligatoire",
+		    "parameter \"%s\" is required", name);
 	return true;
 }
 

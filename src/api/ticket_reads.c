@@ -421,11 +421,11 @@ feed_bounds(const struct query *query, char from[TYPES_DATETIME_SIZE],
 	    !query_datetime(query, "to", &to_ms, &has_to, err))
 		return false;
 	if (!has_from || !has_to)
-		return error_set(err, ERR_BAD_REQUEST, "les paramètres from et to sont obligatoires",
-		    "parameters from and to are required");
+		return error_set(err, ERR_BAD_REQUEST, "les paramètres « from » et « to » sont obligatoires",
+		    "parameters \"from\" and \"to\" are required");
 	if (to_ms < from_ms)
-		return error_set(err, ERR_BAD_REQUEST, "paramètre to : ne doit pas précéder from",
-		    "parameter to: must not be before from");
+		return error_set(err, ERR_BAD_REQUEST, "paramètre « to » : ne doit pas précéder « from »",
+		    "parameter \"to\": must not be before \"from\"");
 	types_format_datetime(from_ms, from);
 	types_format_datetime(to_ms, to);
 	return true;

@@ -38,7 +38,7 @@ append_pattern(struct strbuf *out, const char *term, struct error *err, bool *ok
 	folded = fold_text(term, len);
 	if (folded == NULL) {
 		*ok = error_set(err, ERR_BAD_REQUEST,
-		    "paramètre fulltext : texte invalide", "parameter fulltext: invalid text");
+		    "paramètre « fulltext » : texte invalide", "parameter \"fulltext\": invalid text");
 		return false;
 	}
 	strbuf_puts(out, "%");

@@ -52,8 +52,8 @@ fulltext_patterns(struct ticket_filter *filter, char **terms, size_t count,
 		char *start, *end, *pattern, *out;
 
 		if (folded == NULL)
-			return bad_request(err, "paramètre fulltext : texte invalide",
-			    "parameter fulltext: invalid text");
+			return bad_request(err, "paramètre « fulltext » : texte invalide",
+			    "parameter \"fulltext\": invalid text");
 		for (start = folded; *start == ' '; start++)
 			;
 		for (end = start + strlen(start); end > start && end[-1] == ' '; end--)
@@ -103,8 +103,8 @@ fold_items(char **items, const char *parameter, struct error *err)
 	for (size_t i = 0; i < count; i++) {
 		folded[i] = fold_text(items[i], strlen(items[i]));
 		if (folded[i] == NULL) {
-			error_set(err, ERR_BAD_REQUEST, "paramètre %s : texte invalide",
-			    "parameter %s: invalid text", parameter);
+			error_set(err, ERR_BAD_REQUEST, "paramètre « %s » : texte invalide",
+			    "parameter \"%s\": invalid text", parameter);
 			free_list(folded);
 			return NULL;
 		}
@@ -167,13 +167,13 @@ parse_filters(const struct query *q, bool active_providers,
 
 	if (status != NULL) {
 		if (strcmp(status, "OPENED") != 0 && strcmp(status, "CLOSED") != 0)
-			return bad_request(err, "paramètre status : OPENED ou CLOSED attendu",
-			    "parameter status: expected OPENED or CLOSED");
+			return bad_request(err, "paramètre « status » : OPENED ou CLOSED attendu",
+			    "parameter \"status\": expected OPENED or CLOSED");
 		filter->status = strdup(status);
 	}
 	if (filter->has_from && filter->has_to && strcmp(filter->to, filter->from) < 0)
-		return bad_request(err, "paramètre to : ne doit pas précéder from",
-		    "parameter to: must not be before from");
+		return bad_request(err, "paramètre « to » : ne doit pas précéder « from »",
+		    "parameter \"to\": must not be before \"from\"");
 
 	if (!query_list(q, "fulltext", &terms, &count, err))
 		return false;
