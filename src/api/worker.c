@@ -56,7 +56,7 @@ on_stop(int sig)
  * arrive while the worker waits for a connection.  After accept(),
  * libfcgi waits up to 2 s for the request's first bytes in a poll(2)
  * that SA_RESTART does not restart.  A signal there made it close the
- * connection, and nginx answered 503 during a reload.
+ * connection, and nginx returned 503 during a reload.
  */
 static void
 install_signals(void)

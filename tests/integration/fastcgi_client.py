@@ -4,8 +4,10 @@ Only what the tests need: one request per connection, and the option to
 stop sending stdin early and close, as a web server that gives up would.
 """
 
+import re
 import socket
 import struct
+from pathlib import Path
 
 FCGI_VERSION = 1
 FCGI_BEGIN_REQUEST = 1
@@ -15,6 +17,12 @@ FCGI_STDIN = 5
 FCGI_STDOUT = 6
 FCGI_RESPONDER = 1
 REQUEST_ID = 1
+
+
+def socket_path(env):
+    """Returns the path of perfimmo-api's socket, read from the stack's configuration."""
+    text = Path(env["PERFIMMO_CONFIG"]).read_text()
+    return re.search(r'^socket\s*=\s*"?([^"\n]+)"?', text, re.M).group(1)
 
 
 def _record(kind, content=b""):

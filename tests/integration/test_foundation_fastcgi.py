@@ -7,12 +7,8 @@ import uuid
 from pathlib import Path
 
 import fastcgi_client
+from fastcgi_client import socket_path
 from fault_tools import feed_next
-
-
-def socket_path(env):
-    text = Path(env["PERFIMMO_CONFIG"]).read_text()
-    return re.search(r'^socket\s*=\s*"?([^"\n]+)"?', text, re.M).group(1)
 
 
 def params(env, body, method="POST", path="/api/vEvent/clientcompanies", declared=None):

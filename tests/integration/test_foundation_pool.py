@@ -1,7 +1,6 @@
 """The worker pool under signals: respawn, reload and drain, with bounded load."""
 
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -13,12 +12,12 @@ import fastcgi_client
 from fault_tools import master_pid, wait_for, worker_pids
 
 
-def replaced(master, before, gone):
-    """True when the pool has as many workers as BEFORE and none of GONE.
+def replaced(master, before, retired):
+    """Returns True when the pool has as many workers as BEFORE and none of RETIRED.
 
     One reading of /proc: two would race with the master reaping a worker."""
     now = worker_pids(master)
-    return len(now) == len(before) and not gone.intersection(now)
+    return len(now) == len(before) and not retired.intersection(now)
 
 
 class Load:
@@ -109,8 +108,6 @@ def test_connection_accepted_before_a_stop_is_served(env):
     Without that, libfcgi drops the connection."""
     master = master_pid(env)
     before = worker_pids(master)
-    config = Path(env["PERFIMMO_CONFIG"]).read_text()
-    socket_path = re.search(r'^socket\s*=\s*"?([^"\n]+)"?', config, re.M).group(1)
 
     def stop_while_connected():
         time.sleep(0.3)
@@ -118,7 +115,7 @@ def test_connection_accepted_before_a_stop_is_served(env):
             os.kill(pid, signal.SIGTERM)
         time.sleep(0.3)
 
-    raw = fastcgi_client.request(socket_path, {
+    raw = fastcgi_client.request(fastcgi_client.socket_path(env), {
         "REQUEST_METHOD": "GET", "REQUEST_URI": "/api/health",
         "PERFIMMO_TENANT": env["PERFIMMO_TENANT"], "REQUEST_ID": uuid.uuid4().hex,
     }, on_connect=stop_while_connected)

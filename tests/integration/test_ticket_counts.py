@@ -1,11 +1,11 @@
 """ticket_counts, the aggregations that the write path counts ahead.
 
 A list filtered by nothing but `status` sums its count and aggregations
-from ticket_counts.  After tickets open, get assigned, fixed, cancelled,
-reopened, corrected and moved to other agencies, those lists return the
-same bytes as the scan of the matching tickets, for the superUser and for
-scoped users, and the counts equal a recount of ticket_facets, before and
-after a rebuild of the read model."""
+from ticket_counts.  Tickets here open, get assigned, fixed, cancelled,
+reopened, corrected and moved to other agencies.  After that, those lists
+return the same bytes as the scan of the matching tickets, for the
+superUser and for scoped users.  The counts equal a recount of
+ticket_facets, before and after a rebuild of the read model."""
 
 import pytest
 
